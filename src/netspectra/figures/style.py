@@ -1,0 +1,30 @@
+"""Shared look of every figure and the one way figures are saved (PNG and PDF)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import seaborn as sns  # noqa: E402
+
+sns.set_theme(context="paper", style="whitegrid", font_scale=1.1)
+
+PALETTE = "viridis"
+
+
+def save(fig: plt.Figure, png: str | os.PathLike, pdf: str | os.PathLike | None = None) -> None:
+    """Save ``fig`` as PNG (150 dpi) and PDF next to it (or at ``pdf``), then close it."""
+    png = Path(png)
+    png.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(png, dpi=150, bbox_inches="tight")
+    fig.savefig(pdf if pdf is not None else png.with_suffix(".pdf"), bbox_inches="tight")
+    plt.close(fig)
+
+
+def layer_colors(n: int):
+    """``n`` colours from shallow (blue) to deep (red), as the papers colour layers."""
+    return plt.get_cmap("coolwarm")([i / max(n - 1, 1) for i in range(n)])

@@ -1,0 +1,94 @@
+"""Parquet tables with provenance in their key-value metadata.
+
+Every table the pipeline writes carries, under the metadata key ``netspectra``, a JSON object with
+the rule that wrote it, that job's config, its seed, the versions of the packages that computed it and
+the code version (package version plus git commit when run from a checkout).
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+import os
+import platform
+import subprocess
+from importlib import metadata as _md
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from . import __version__, schemas
+
+META_KEY = b"netspectra"
+_PACKAGES = ("torch", "numpy", "scipy", "pandas", "pyarrow", "scikit-learn", "scikit-image", "matplotlib", "snakemake")
+
+
+def package_versions() -> dict[str, str]:
+    versions = {"python": platform.python_version(), "netspectra": __version__}
+    for name in _PACKAGES:
+        try:
+            versions[name] = _md.version(name)
+        except _md.PackageNotFoundError:
+            continue
+    return versions
+
+
+def code_version() -> str:
+    """Package version, plus the git commit (and '-dirty') of the checkout the code runs from."""
+    here = Path(__file__).resolve().parent
+    try:
+        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=here, capture_output=True,
+                                text=True, timeout=10, check=True).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=here,
+                               capture_output=True, text=True, timeout=10).stdout.strip()
+        return f"{__version__}+g{commit}{'-dirty' if dirty else ''}"
+    except (OSError, subprocess.SubprocessError):
+        return __version__
+
+
+def provenance(rule: str, config: Any, seed: int | None) -> dict[str, Any]:
+    return {
+        "rule": rule,
+        "config": config,
+        "seed": seed,
+        "versions": package_versions(),
+        "code_version": code_version(),
+        "created": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
+    }
+
+
+def write_table(df: pd.DataFrame, path: str | os.PathLike, *, schema: str, rule: str, config: Any,
+                seed: int | None = None) -> None:
+    """Check ``df`` against ``schema`` and write it atomically with provenance metadata."""
+    schemas.check(df, schema)
+    table = pa.Table.from_pandas(df.reset_index(drop=True), preserve_index=False)
+    meta = dict(table.schema.metadata or {})
+    meta[META_KEY] = json.dumps(provenance(rule, config, seed) | {"schema": schema}, default=str).encode()
+    table = table.replace_schema_metadata(meta)
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    pq.write_table(table, tmp)
+    os.replace(tmp, path)
+
+
+def read_table(path: str | os.PathLike, schema: str | None = None) -> pd.DataFrame:
+    """Read a table; with ``schema``, check its required columns."""
+    path = Path(path)
+    if not path.exists():
+        raise FileNotFoundError(f"expected Parquet table at {path}")
+    df = pd.read_parquet(path)
+    if schema is not None:
+        schemas.check(df, schema)
+    return df
+
+
+def read_metadata(path: str | os.PathLike) -> dict[str, Any]:
+    """The provenance object stored with a table."""
+    meta = pq.read_schema(path).metadata or {}
+    if META_KEY not in meta:
+        raise ValueError(f"{path} carries no netspectra provenance metadata")
+    return json.loads(meta[META_KEY])
