@@ -11,12 +11,18 @@ configfile: os.path.join(workflow.basedir, "config.yaml")
 
 
 validate(config, "workflow/schemas/config.schema.yaml")
+# Each paper's section once more against its own schema file: this fills that section's defaults
+# (defaults are not applied through a $ref into another file).
+for section in ("rr", "sb", "fp", "ff"):
+    if section in config:
+        validate(config[section], f"workflow/schemas/{section}.schema.yaml")
 
 
 include: "workflow/rules/common.smk"
 include: "workflow/rules/rr_chebyshev.smk"
 include: "workflow/rules/rr_paths.smk"
 include: "workflow/rules/rr_figures.smk"
+include: "workflow/rules/rr_training.smk"
 
 
 rule all:

@@ -30,10 +30,68 @@ SCHEMAS: dict[str, dict[str, str]] = {
         "experiment": "str", "variant": "str", "init": "int", "direction": "int", "layer": "int",
         "layer_name": "str", "h": "float", "intercept": "float", "r2": "float", "k_min": "int", "k_max": "int",
     },
+    # rr-fig1: one path per (slope, nu) grid point with the power-law fit of its magnitude spectrum
+    "transition_paths": {
+        "experiment": "str", "slope": "float", "nu": "float", "layer": "int", "layer_name": "str",
+        "path_index": "int", "radius": "float", "values": "list", "h": "float", "intercept": "float",
+        "r2": "float", "k_min": "int", "k_max": "int",
+    },
+    # rr-fig6: mean band correlation of the two summands of a residual block, per (direction, block, band)
+    "branch_correlation": {
+        "experiment": "str", "activation": "str", "direction": "int", "block": "int", "block_name": "str",
+        "band": "int", "band_centre_k": "float", "mean_abs_correlation": "float", "mean_correlation": "float",
+        "n_pairs": "int",
+    },
     # --- rr training (issue: training stage) ---
+    "training_metrics": {
+        "training": "str", "job": "str", "label": "str", "member": "int", "run": "int", "seed": "int",
+        "slope": "float", "epoch": "int", "step": "int", "epoch_progress": "float", "loss": "float",
+        "train_accuracy": "float", "val_loss": "float", "val_accuracy": "float", "learning_rate": "float",
+        "seconds": "float", "diverged": "bool", "data_source": "str",
+    },
     # --- sb (spectral bias) ---
     # --- fp (F-Principle) ---
+    "fp_mnist": {
+        "run": "str", "weight_std": "float", "bias_std": "float", "epoch": "int",
+        "mean_abs_weight": "float", "std_abs_weight": "float", "mean_abs_bias": "float", "std_abs_bias": "float",
+        "train_accuracy": "float", "test_accuracy": "float", "train_loss": "float", "test_loss": "float",
+    },
+    "fp_delta_f": {
+        "run": "str", "weight_std": "float", "bias_std": "float", "step": "int", "frequency": "int",
+        "delta_f": "float", "kind": "str",
+    },
+    "fp_spectra": {
+        "run": "str", "step": "int", "frequency": "int", "target_amplitude": "float", "output_amplitude": "float",
+        "is_peak": "bool",
+    },
+    "fp_losses": {"run": "str", "step": "int", "train_loss": "float", "test_loss": "float"},
+    "fp_snapshots": {
+        "run": "str", "step": "int", "row": "int", "col": "int", "value": "float", "target": "float", "train": "bool",
+    },
+    "fp_outputs": {"run": "str", "step": "int", "x": "float", "target": "float", "output": "float"},
+    "fp_spectral_norms": {"run": "str", "step": "int", "layer": "int", "spectral_norm": "float"},
     # --- ff (Fourier features) ---
+    "ff_image_psnr": {
+        "image": "str", "kind": "str", "mapping": "str", "learning_rate": "float", "n_steps": "int",
+        "n_features": "int", "train_psnr": "float", "test_psnr": "float",
+    },
+    "ff_image_curves": {"image": "str", "mapping": "str", "step": "int", "train_psnr": "float", "test_psnr": "float"},
+    "ff_image_outputs": {"image": "str", "kind": "str", "mapping": "str", "size": "int", "values": "list"},
+    "ff_ntk_kernels": {
+        "kernel": "str", "exponent": "float", "kind": "str", "x1": "float", "x2": "float", "value": "float",
+    },
+    "ff_ntk_spectra": {"kernel": "str", "exponent": "float", "kind": "str", "frequency": "int", "magnitude": "float"},
+    "ff_fit_curves": {
+        "label": "str", "exponent": "float", "step": "int", "split": "str", "source": "str", "mse": "float",
+    },
+    "ff_fit_residuals": {
+        "label": "str", "exponent": "float", "step": "int", "frequency": "int", "source": "str", "amplitude": "float",
+    },
+    "ff_fit_functions": {"label": "str", "exponent": "float", "x": "float", "value": "float", "train": "bool"},
+    "ff_sparse_sweep": {
+        "signal_exponent": "float", "signal": "int", "generator": "str", "scale": "float", "dense_exponent": "float",
+        "frequency_rms": "float", "train_mse": "float", "test_mse": "float",
+    },
     # --- report / claims ---
 }
 

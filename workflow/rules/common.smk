@@ -31,3 +31,9 @@ def all_figures(wildcards):
 def data_config():
     """What every data-reading job depends on, passed through params."""
     return {"data_dir": config.get("data_dir"), "device": config["device"]}
+
+
+# Conda environments the rules name (used only with --sdm conda; the default run needs no conda).
+# Paths are relative to the rule files in workflow/rules/.
+CONDA_ENV = "../../envs/netspectra.yaml"
+CONDA_ENV_GPU = "../../envs/netspectra-cuda.yaml"

@@ -1,0 +1,41 @@
+"""Activation functions by name, as torch modules and as numpy-callable functions."""
+
+from __future__ import annotations
+
+from typing import Callable
+
+import numpy as np
+import torch
+from torch import nn
+
+_FACTORIES: dict[str, Callable[[float], nn.Module]] = {
+    "relu": lambda slope: nn.ReLU(),
+    "leaky_relu": lambda slope: nn.LeakyReLU(negative_slope=slope),
+    "tanh": lambda slope: nn.Tanh(),
+    "softplus": lambda slope: nn.Softplus(),
+    "elu": lambda slope: nn.ELU(),
+    "gelu": lambda slope: nn.GELU(),
+    "hardtanh": lambda slope: nn.Hardtanh(),
+    "selu": lambda slope: nn.SELU(),
+    "sigmoid": lambda slope: nn.Sigmoid(),
+    "linear": lambda slope: nn.Identity(),
+}
+NAMES = tuple(_FACTORIES)
+
+
+def make(name: str, slope: float = 0.01) -> nn.Module:
+    """Activation module ``name``; ``slope`` is the LeakyReLU negative slope (ignored by the others)."""
+    if name not in _FACTORIES:
+        raise ValueError(f"unknown activation {name!r}; valid names: {', '.join(NAMES)}")
+    return _FACTORIES[name](slope)
+
+
+def as_numpy(name: str, slope: float = 0.01) -> Callable[[np.ndarray], np.ndarray]:
+    """The activation as a float64 numpy function (for Chebyshev interpolation)."""
+    module = make(name, slope)
+
+    def f(x: np.ndarray) -> np.ndarray:
+        with torch.no_grad():
+            return module(torch.as_tensor(np.asarray(x, dtype=np.float64))).numpy()
+
+    return f

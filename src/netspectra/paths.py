@@ -1,0 +1,117 @@
+"""Batched evaluation of layer outputs along a path ``p(t) = f_l(x, W + t·D)`` in weight space.
+
+All points of a chunk are evaluated in one call. netspectra's own models take stacked parameters natively
+(``netspectra.layers``: points folded into channels, grouped convolutions); any other ``nn.Module`` is
+evaluated with ``torch.func.vmap`` over ``functional_call``. BatchNorm uses the batch statistics of the
+sampled images (``batchnorm="batch"``, no running-statistics updates) or the running statistics
+(``batchnorm="running"``, for trained checkpoints).
+"""
+
+from __future__ import annotations
+
+import copy
+from contextlib import contextmanager
+
+import torch
+from torch import nn
+from torch.func import functional_call, replace_all_batch_norm_modules_, vmap
+
+from .layers import unstack
+
+
+def is_stackable(model: nn.Module) -> bool:
+    """True when every parameterised module of ``model`` comes from ``netspectra.layers``."""
+    from . import layers
+
+    own = (layers.Conv2d, layers.BatchNorm2d, layers.Linear)
+    return all(isinstance(m, own) for m in model.modules() if any(True for _ in m.parameters(recurse=False)))
+
+
+def stacked_parameters(params: dict[str, torch.Tensor], direction: dict[str, torch.Tensor],
+                       ts: torch.Tensor) -> dict[str, torch.Tensor]:
+    """``W + t·D`` for every t, each with a leading point dimension of size ``len(ts)``."""
+    out = {}
+    for name, w in params.items():
+        if name in direction:
+            out[name] = w + ts.view(-1, *[1] * w.dim()) * direction[name]
+        else:
+            out[name] = w.expand(len(ts), *w.shape)
+    return out
+
+
+@contextmanager
+def _recording(model: nn.Module, layer_names: list[str]):
+    """Forward hooks that store the outputs of ``layer_names`` in the yielded dict."""
+    modules = dict(model.named_modules())
+    missing = [n for n in layer_names if n not in modules]
+    if missing:
+        raise ValueError(f"model has no layer(s) {missing}; recordable: {getattr(model, 'layer_names', sorted(modules))}")
+    store: dict[str, torch.Tensor] = {}
+    handles = [modules[n].register_forward_hook(lambda m, i, o, n=n: store.__setitem__(n, o)) for n in layer_names]
+    try:
+        yield store
+    finally:
+        for h in handles:
+            h.remove()
+
+
+class PathEvaluator:
+    """Evaluates the outputs of ``layers`` at many points ``W + t·D`` of one model.
+
+    ``__call__(direction, ts)`` returns ``{layer: (len(ts), B, ...)}`` computed in chunks of ``chunk``
+    points (bounding memory at about ``chunk`` copies of the activations and weights). With
+    ``select={layer: flat indices}`` it keeps only those entries of each point's output: ``(len(ts), n)``.
+    """
+
+    def __init__(self, model: nn.Module, x: torch.Tensor, layers: list[str], *, batchnorm: str = "batch",
+                 chunk: int = 32):
+        if batchnorm not in ("batch", "running"):
+            raise ValueError(f"batchnorm must be 'batch' or 'running', got {batchnorm!r}")
+        self.stackable = is_stackable(model)
+        if not self.stackable:
+            model = copy.deepcopy(model)
+            if batchnorm == "batch":
+                replace_all_batch_norm_modules_(model)
+        self.model = model.train(batchnorm == "batch")
+        self.params = {n: p.detach() for n, p in model.named_parameters()}
+        self.buffers = {n: b.detach() for n, b in model.named_buffers()}
+        self.layers, self.chunk = list(layers), chunk
+        # Channels-last makes the grouped convolutions of the stacked layout markedly faster on CPU.
+        self.x = x.contiguous(memory_format=torch.channels_last) if self.stackable and x.dim() == 4 else x
+
+    def _chunk(self, stacked: dict[str, torch.Tensor], p: int) -> dict[str, torch.Tensor]:
+        with _recording(self.model, self.layers) as store:
+            if self.stackable:
+                functional_call(self.model, (stacked, self.buffers), (self.x,))
+                return {n: unstack(store[n], p) for n in self.layers}
+
+            def one(params):
+                functional_call(self.model, (params, self.buffers), (self.x,))
+                return {n: store[n] for n in self.layers}
+
+            return vmap(one)(stacked)
+
+    @torch.no_grad()
+    def output_shapes(self) -> dict[str, torch.Size]:
+        """Shape ``(B, ...)`` of one point's output of every recorded layer."""
+        zero = torch.zeros(1, device=self.x.device)
+        return {n: o.shape[1:] for n, o in self._chunk(stacked_parameters(self.params, {}, zero), 1).items()}
+
+    @torch.no_grad()
+    def __call__(self, direction: dict[str, torch.Tensor], ts: torch.Tensor,
+                 select: dict[str, torch.Tensor] | None = None) -> dict[str, torch.Tensor]:
+        chunks = []
+        for t in ts.split(self.chunk):
+            out = self._chunk(stacked_parameters(self.params, direction, t), len(t))
+            if select is not None:
+                out = {n: o.flatten(1)[:, select[n].to(o.device)] for n, o in out.items()}
+            chunks.append(out)
+        return {n: torch.cat([c[n] for c in chunks]) for n in self.layers}
+
+
+def sample_indices(shape: torch.Size, max_paths: int | None, generator: torch.Generator) -> torch.Tensor:
+    """Sorted flat indices of at most ``max_paths`` entries (unit, position, image) of a layer output."""
+    n = int(torch.tensor(shape).prod())
+    if max_paths is None or max_paths >= n:
+        return torch.arange(n)
+    return torch.randperm(n, generator=generator)[:max_paths].sort().values

@@ -1,0 +1,35 @@
+"""Power-law fits of magnitude spectra: log|z_k| = c − h·log k, vectorised over spectra.
+
+h is the fractal coefficient: a first-layer ReLU path with |z_k| ~ 1/k has h = 1; smaller h = rougher.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def fit(k: np.ndarray, magnitude: np.ndarray, k_min: int = 1, k_max: int | None = None) -> dict[str, np.ndarray]:
+    """Least-squares line through (log k, log |z_k|) for k_min ≤ k ≤ k_max, for every spectrum.
+
+    ``k`` (K,), ``magnitude`` (..., K) -> dict of arrays (...,): ``h`` (minus the slope), ``intercept``
+    (c, natural log) and ``r2`` (coefficient of determination in log-log space). Spectra with a
+    non-positive or non-finite magnitude in the range give NaN.
+    """
+    k = np.asarray(k, dtype=np.float64)
+    k_max = int(k.max()) if k_max is None else k_max
+    in_range = (k >= k_min) & (k <= k_max)
+    if in_range.sum() < 2:
+        raise ValueError(f"fit range [{k_min}, {k_max}] holds fewer than two frequencies")
+    x = np.log(k[in_range])
+    mag = np.asarray(magnitude, dtype=np.float64)[..., in_range]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        y = np.where(mag > 0, np.log(mag), np.nan)
+    xc = x - x.mean()
+    yc = y - y.mean(axis=-1, keepdims=True)
+    slope = (yc * xc).sum(axis=-1) / (xc**2).sum()
+    intercept = y.mean(axis=-1) - slope * x.mean()
+    residual = yc - slope[..., None] * xc
+    ss_tot = (yc**2).sum(axis=-1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        r2 = 1 - (residual**2).sum(axis=-1) / ss_tot
+    return {"h": -slope, "intercept": intercept, "r2": r2}

@@ -1,0 +1,55 @@
+"""Path sampling for one model: directions, batched evaluation and the long table of sampled paths."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import torch
+from torch import nn
+
+from .directions import make_direction
+from .paths import PathEvaluator, sample_indices
+
+
+def seed_for(*keys: int) -> int:
+    """A 31-bit seed derived from integer keys (base seed, init, direction, ...)."""
+    return int(np.random.SeedSequence([int(k) for k in keys]).generate_state(1)[0] & 0x7FFFFFFF)
+
+
+def resolve_layers(model: nn.Module, layers: str | list) -> list[str]:
+    """``all`` = every layer after the input layer, ``last`` = the pre-classifier layer, or names/indices."""
+    names = model.layer_names
+    if layers == "all":
+        return names[1:]
+    if layers == "last":
+        return names[-1:]
+    return [names[i] if isinstance(i, int) else i for i in layers]
+
+
+def sample_model_paths(model: nn.Module, x: torch.Tensor, y: torch.Tensor, *, direction: str,
+                       n_directions: int, n_points: int, radius: float, layers: str | list,
+                       max_paths_per_layer: int | None, batchnorm: str, chunk: int, seed: int) -> pd.DataFrame:
+    """Paths ``f_l(x, W + t·D)``, t on ``n_points`` values in [0, radius], for ``n_directions`` directions.
+
+    A random subset of at most ``max_paths_per_layer`` (unit, position, image) entries of every layer is
+    kept (the same subset for all points of a path). Returns one row per path: direction, layer (index in
+    ``model.layer_names``), layer_name, path_index (flat index into the layer's (B, C, H, W) output),
+    radius and values (float32, length ``n_points``).
+    """
+    names = resolve_layers(model, layers)
+    evaluator = PathEvaluator(model, x, names, batchnorm=batchnorm, chunk=chunk)
+    shapes = evaluator.output_shapes()
+    ts = torch.linspace(0.0, radius, n_points, device=x.device)
+    rows = []
+    for j in range(n_directions):
+        g = torch.Generator().manual_seed(seed_for(seed, j, 1))
+        select = {n: sample_indices(shapes[n], max_paths_per_layer, g) for n in names}
+        d = make_direction(model, direction, seed_for(seed, j, 2), x, y)
+        out = evaluator(d, ts, select)
+        for n in names:
+            values = out[n].T.float().cpu().numpy()
+            rows.append(pd.DataFrame({
+                "direction": j, "layer": model.layer_names.index(n), "layer_name": n,
+                "path_index": select[n].numpy(), "radius": float(radius), "values": list(values),
+            }))
+    return pd.concat(rows, ignore_index=True)

@@ -1,0 +1,62 @@
+"""Spectra of paths: DFT per path, DC dropped, magnitudes for k = 1 … N/2, and their averages.
+
+A path sampled at N points is not periodic: its end-to-end jump leaks into every bin as a floor near
+|z_k| ~ 1/k. The default follows the paper (plain DFT); ``detrend="linear"`` removes the least-squares
+line first and ``window="hann"`` tapers the ends.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy import signal
+
+DETRENDS = ("none", "linear")
+WINDOWS = ("none", "hann")
+NORMALISATIONS = ("none", "path_norm")
+WEIGHTS = ("none", "k2")
+
+
+def frequencies(n_points: int) -> np.ndarray:
+    """Frequency indices k = 1 … n_points // 2 (cycles per path)."""
+    return np.arange(1, n_points // 2 + 1)
+
+
+def magnitude_spectrum(paths: np.ndarray, detrend: str = "none", window: str = "none") -> np.ndarray:
+    """|z_k| = |DFT(p)_k| / N for k = 1 … N/2 of each path; ``paths`` (..., N) -> (..., N//2)."""
+    if detrend not in DETRENDS or window not in WINDOWS:
+        raise ValueError(f"detrend must be one of {DETRENDS} and window one of {WINDOWS}")
+    p = np.asarray(paths, dtype=np.float64)
+    n = p.shape[-1]
+    if detrend == "linear":
+        p = signal.detrend(p, axis=-1, type="linear")
+    if window == "hann":
+        p = p * signal.windows.hann(n, sym=False)
+    return np.abs(np.fft.rfft(p, axis=-1)[..., 1 : n // 2 + 1]) / n
+
+
+def power(magnitudes: np.ndarray, normalise: str = "none", weight: str = "none") -> np.ndarray:
+    """Per-path power spectrum |z_k|² (..., K), optionally k²-weighted and then normalised per path.
+
+    ``weight="k2"`` multiplies by k² (the spectrum of the path's derivative, up to 4π²);
+    ``normalise="path_norm"`` divides each path's spectrum by its sum over k, i.e. by the squared L2
+    norm of the path without its mean (Parseval), so that every path counts equally. Paths that are
+    constant (e.g. a dead ReLU unit) have no normalised spectrum and come back as NaN.
+    """
+    if normalise not in NORMALISATIONS or weight not in WEIGHTS:
+        raise ValueError(f"normalise must be one of {NORMALISATIONS} and weight one of {WEIGHTS}")
+    pw = np.asarray(magnitudes, dtype=np.float64) ** 2
+    if weight == "k2":
+        pw = pw * frequencies(2 * pw.shape[-1]) ** 2
+    if normalise == "path_norm":
+        total = pw.sum(axis=-1, keepdims=True)
+        pw = np.divide(pw, total, out=np.full_like(pw, np.nan), where=total > 0)
+    return pw
+
+
+def average_power(paths: np.ndarray, *, normalise: str = "none", weight: str = "none", detrend: str = "none",
+                  window: str = "none") -> tuple[np.ndarray, int]:
+    """Mean power spectrum over the paths ``(n_paths, N)`` -> ``((N//2,), number of paths used)``."""
+    pw = power(magnitude_spectrum(paths, detrend, window), normalise, weight)
+    used = ~np.isnan(pw).any(axis=-1)
+    mean = pw[used].mean(axis=0) if used.any() else np.full(pw.shape[-1], np.nan)
+    return mean, int(used.sum())

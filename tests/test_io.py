@@ -1,0 +1,38 @@
+import pandas as pd
+import pytest
+
+from netspectra import io, schemas
+
+
+def fits_table():
+    return pd.DataFrame({
+        "experiment": ["e"], "variant": ["v"], "init": [0], "direction": [0], "layer": [3], "layer_name": ["units.2"],
+        "h": [0.9], "intercept": [-1.0], "r2": [0.99], "k_min": [1], "k_max": [25],
+    })
+
+
+def test_round_trip_keeps_data_and_provenance(tmp_path):
+    path = tmp_path / "fits.parquet"
+    io.write_table(fits_table(), path, schema="fits", rule="fits", config={"fit": {"k_min": 1}}, seed=7)
+    pd.testing.assert_frame_equal(io.read_table(path, "fits"), fits_table())
+    meta = io.read_metadata(path)
+    assert meta["rule"] == "fits" and meta["seed"] == 7 and meta["schema"] == "fits"
+    assert meta["config"] == {"fit": {"k_min": 1}}
+    assert {"torch", "numpy", "pandas", "netspectra"} <= set(meta["versions"])
+    assert meta["code_version"].startswith("0.")
+    assert not list(tmp_path.glob("*.tmp"))
+
+
+def test_schema_violations_are_named(tmp_path):
+    with pytest.raises(ValueError, match="missing column 'h'"):
+        io.write_table(fits_table().drop(columns="h"), tmp_path / "x.parquet", schema="fits", rule="r", config={})
+    with pytest.raises(ValueError, match="'layer' has dtype"):
+        io.write_table(fits_table().assign(layer="three"), tmp_path / "x.parquet", schema="fits", rule="r", config={})
+    assert not (tmp_path / "x.parquet").exists()
+    with pytest.raises(KeyError, match="unknown schema"):
+        schemas.check(fits_table(), "nope")
+
+
+def test_missing_table_names_the_path(tmp_path):
+    with pytest.raises(FileNotFoundError, match="expected Parquet table at .*nothing.parquet"):
+        io.read_table(tmp_path / "nothing.parquet")

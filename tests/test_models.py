@@ -1,0 +1,56 @@
+import pytest
+import torch
+
+from netspectra import activations
+from netspectra.models import build_model
+
+
+def test_unknown_names_list_the_valid_ones():
+    with pytest.raises(ValueError, match="valid names: relu, leaky_relu, tanh"):
+        build_model(dict(arch="toycnn", activation="swishy"))
+    with pytest.raises(ValueError, match="valid names: toycnn, resnet, mlp"):
+        build_model(dict(arch="vgg"))
+    with pytest.raises(ValueError, match="valid names: kaiming, delta_orthogonal, pytorch"):
+        build_model(dict(arch="toycnn", init="xavier"))
+    with pytest.raises(ValueError, match="unknown toycnn option"):
+        build_model(dict(arch="toycnn", planes=[1, 2, 3]))
+    with pytest.raises(ValueError, match="6n\\+2"):
+        build_model(dict(arch="resnet", depth=21))
+
+
+@pytest.mark.parametrize("name", activations.NAMES)
+def test_every_activation_builds_a_network(name):
+    model = build_model(dict(arch="toycnn", depth=2, activation=name), seed=0)
+    assert model(torch.randn(2, 3, 32, 32)).shape == (2, 10)
+
+
+def test_leaky_relu_slope_is_used():
+    act = activations.make("leaky_relu", slope=0.3)
+    assert act(torch.tensor([-1.0])).item() == pytest.approx(-0.3)
+
+
+def test_architectures_and_layer_names():
+    toy = build_model(dict(arch="toycnn", depth=5, groups=3), seed=0)
+    assert toy.layer_names == ["stem"] + [f"units.{i}" for i in range(5)]
+    assert toy.units[0].conv.out_channels == 48  # 16·a channels, summed back to 16 after the activation
+    resnet = build_model(dict(arch="resnet", depth=20, planes=[28, 56, 112]), seed=0)
+    assert len(resnet.layer_names) == 1 + 9 + 1
+    assert resnet(torch.randn(2, 3, 32, 32)).shape == (2, 10)
+    with pytest.raises(ValueError, match="without shortcuts"):
+        build_model(dict(arch="resnet", depth=8, groups=2, shortcut=True))
+
+
+def test_seeded_initialisation_is_reproducible():
+    a = build_model(dict(arch="resnet", depth=8), seed=3)
+    b = build_model(dict(arch="resnet", depth=8), seed=3)
+    c = build_model(dict(arch="resnet", depth=8), seed=4)
+    assert all(torch.equal(p, q) for p, q in zip(a.parameters(), b.parameters()))
+    assert not torch.equal(a.stem.weight, c.stem.weight)
+
+
+def test_delta_orthogonal_kernel_is_an_orthogonal_matrix_at_the_centre():
+    model = build_model(dict(arch="toycnn", depth=2, init="delta_orthogonal"), seed=0)
+    w = model.units[0].conv.weight
+    centre = w[:, :, 1, 1]
+    torch.testing.assert_close(centre @ centre.T, torch.eye(16), atol=1e-5, rtol=0)
+    assert w[:, :, 0, 0].abs().max() == 0

@@ -1,0 +1,137 @@
+"""The batched path engine against one-point-at-a-time evaluation, and its directions."""
+
+import copy
+
+import pytest
+import torch
+from torch import nn
+
+from netspectra import directions
+from netspectra.models import build_model
+from netspectra.paths import PathEvaluator, is_stackable, sample_indices
+from netspectra.sampling import sample_model_paths
+
+SPECS = [
+    dict(arch="toycnn", depth=4, activation="relu"),
+    dict(arch="toycnn", depth=3, activation="tanh", shortcut=True, groups=2),
+    dict(arch="resnet", depth=8, version=1, shortcut=True, activation="leaky_relu", slope=0.2),
+    dict(arch="resnet", depth=8, version=2, shortcut=True, nu=0.5),
+    dict(arch="resnet", depth=8, version=1, shortcut=False, groups=2),
+]
+
+
+def one_at_a_time(model, x, direction, ts, layers):
+    """The naive reference: copy W + t·D into the model, run it, record the layers, repeat."""
+    model = copy.deepcopy(model).train()
+    base = {n: p.detach().clone() for n, p in model.named_parameters()}
+    modules = dict(model.named_modules())
+    outputs = {n: [] for n in layers}
+    for t in ts:
+        with torch.no_grad():
+            for n, p in model.named_parameters():
+                p.copy_(base[n] + t * direction.get(n, torch.zeros_like(p)))
+            store = {}
+            hooks = [modules[n].register_forward_hook(lambda m, i, o, n=n: store.__setitem__(n, o)) for n in layers]
+            model(x)
+            for h in hooks:
+                h.remove()
+        for n in layers:
+            outputs[n].append(store[n])
+    return {n: torch.stack(v) for n, v in outputs.items()}
+
+
+def relative_error(a, b):
+    return ((a - b).norm() / b.norm()).item()
+
+
+@pytest.mark.parametrize("spec", SPECS, ids=lambda s: f"{s['arch']}-{s.get('version', '')}-{s.get('groups', 1)}")
+@pytest.mark.parametrize("kind", ["all", "layer:1"])
+def test_batched_equals_one_point_at_a_time(spec, kind):
+    torch.manual_seed(0)
+    model = build_model(spec, seed=1)
+    x = torch.randn(3, 3, 32 if spec["arch"] == "toycnn" else 16, 32 if spec["arch"] == "toycnn" else 16)
+    ts = torch.linspace(0, 2.0, 7)
+    d = directions.random_direction(model, kind, seed=5)
+    layers = model.layer_names[1:]
+    batched = PathEvaluator(model, x, layers, chunk=3)(d, ts)
+    reference = one_at_a_time(model, x, d, ts, layers)
+    for n in layers:
+        assert batched[n].shape == reference[n].shape
+        assert relative_error(batched[n], reference[n]) < 1e-5
+
+
+def test_generic_models_run_through_vmap():
+    torch.manual_seed(0)
+    model = nn.Sequential(nn.Conv2d(3, 8, 3, padding=1), nn.BatchNorm2d(8), nn.Tanh(), nn.Flatten(), nn.Linear(8 * 64, 4))
+    assert not is_stackable(model)
+    x = torch.randn(5, 3, 8, 8)
+    d = directions.random_direction(model, "all", seed=2)
+    ts = torch.linspace(0, 1, 6)
+    batched = PathEvaluator(model, x, ["2", "4"], chunk=4)(d, ts)
+    reference = one_at_a_time(model, x, d, ts, ["2", "4"])
+    assert relative_error(batched["4"], reference["4"]) < 1e-5
+    assert model[1].running_mean.abs().max() == 0  # the user's model is left untouched
+
+
+def test_chunking_and_selection_do_not_change_results():
+    model = build_model(dict(arch="toycnn", depth=3), seed=0)
+    x = torch.randn(2, 3, 32, 32)
+    d = directions.random_direction(model, "all", seed=0)
+    ts = torch.linspace(0, 1, 10)
+    full = PathEvaluator(model, x, ["units.2"], chunk=10)(d, ts)["units.2"]
+    idx = sample_indices(full.shape[1:], 17, torch.Generator().manual_seed(0))
+    picked = PathEvaluator(model, x, ["units.2"], chunk=3)(d, ts, {"units.2": idx})["units.2"]
+    assert picked.shape == (10, 17)
+    torch.testing.assert_close(picked, full.flatten(1)[:, idx], rtol=1e-5, atol=1e-6)
+
+
+def test_batchnorm_running_statistics_untouched():
+    model = build_model(dict(arch="toycnn", depth=2), seed=0)
+    before = {n: b.clone() for n, b in model.named_buffers()}
+    PathEvaluator(model, torch.randn(4, 3, 32, 32), ["units.1"])(directions.random_direction(model, "all", 0), torch.linspace(0, 1, 4))
+    for n, b in model.named_buffers():
+        torch.testing.assert_close(b, before[n])
+
+
+def test_directions_are_unit_norm_seeded_and_restricted():
+    model = build_model(dict(arch="toycnn", depth=3), seed=0)
+    d = directions.random_direction(model, "layer:0", seed=3)
+    assert set(d) == {"stem.weight", "stem.bias"}
+    norm = torch.sqrt(sum((v**2).sum() for v in d.values()))
+    assert norm.item() == pytest.approx(1.0, abs=1e-6)
+    again = directions.random_direction(model, "layer:0", seed=3)
+    assert all(torch.equal(d[n], again[n]) for n in d)
+    assert set(directions.random_direction(model, "layer:units.1", 0)) == {n for n, _ in model.named_parameters() if n.startswith("units.1.")}
+    with pytest.raises(ValueError, match="valid: all, layer:<k>, gradient"):
+        directions.random_direction(model, "sideways", 0)
+
+
+def test_gradient_direction_is_the_normalised_loss_gradient():
+    model = build_model(dict(arch="toycnn", depth=2), seed=0)
+    x, y = torch.randn(6, 3, 32, 32), torch.randint(0, 10, (6,))
+    d = directions.make_direction(model, "gradient", 0, x, y)
+    norm = torch.sqrt(sum((v**2).sum() for v in d.values()))
+    assert norm.item() == pytest.approx(1.0, abs=1e-5)
+    # A small step along the gradient increases the loss.
+    loss = lambda m: torch.nn.functional.cross_entropy(m.train()(x), y).item()  # noqa: E731
+    stepped = copy.deepcopy(model)
+    with torch.no_grad():
+        for n, p in stepped.named_parameters():
+            p.add_(1e-2 * d[n])
+    assert loss(stepped) > loss(model)
+
+
+def test_first_layer_relu_paths_have_h_one():
+    """Paper App. B.2: moving only the first layer, a first-layer ReLU output is ReLU(m·t + n): |z_k| ~ 1/k."""
+    import numpy as np
+
+    from netspectra import powerlaw, spectra
+
+    model = build_model(dict(arch="mlp", in_features=8, widths=[64, 64], out_features=1), seed=0)
+    table = sample_model_paths(model, torch.randn(16, 8), torch.zeros(16, dtype=torch.long), direction="layer:0",
+                               n_directions=4, n_points=128, radius=8.0, layers=["layers.0"],
+                               max_paths_per_layer=None, batchnorm="batch", chunk=64, seed=0)
+    power, used = spectra.average_power(np.stack(table["values"].to_numpy()))
+    assert used > 0
+    h = powerlaw.fit(spectra.frequencies(128), np.sqrt(power), 1, 32)["h"]
+    assert h == pytest.approx(1.0, abs=0.15)

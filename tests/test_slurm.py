@@ -1,0 +1,124 @@
+"""End to end on a real SLURM cluster: the tiny pipeline run through `--profile profiles/slurm` writes the
+same tables as a local run.
+
+Needs a running cluster (tools/slurm/start.sh starts a single-node one on a Debian machine, as root) and
+the snakemake-executor-plugin-slurm package; skipped with the reason otherwise. CI sets
+NETSPECTRA_REQUIRE_SLURM=1 after starting the cluster, which turns that skip into a failure.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import yaml
+
+from netspectra.io import read_metadata, read_table
+
+ROOT = Path(__file__).resolve().parents[1]
+TINY = ROOT / "tests" / "config_tiny.yaml"
+# A CPU figure (chebyshev -> rr_fig2) and a path-sampling figure: its sample_paths jobs ask SLURM for a
+# GPU (the test cluster advertises a placeholder one), its spectra -> fits -> figure jobs and rr-fig2's
+# jobs go out grouped, as one SLURM job.
+TARGETS = ["results/figures/rr-fig2.png", "results/figures/rr-fig16.png"]
+TIME_LIMIT_S = 300  # the SLURM run is killed after this (the plugin can wait forever on a lost job)
+
+pytestmark = pytest.mark.slow
+
+
+def cluster_problem() -> str | None:
+    """Why the SLURM run cannot happen here, or None when it can."""
+    if importlib.util.find_spec("snakemake_executor_plugin_slurm") is None:
+        return "snakemake-executor-plugin-slurm is not installed (pip install snakemake-executor-plugin-slurm)"
+    if shutil.which("sinfo") is None or shutil.which("sbatch") is None:
+        return "no SLURM client (sinfo, sbatch) here; start a test cluster as root: bash tools/slurm/start.sh"
+    try:
+        states = subprocess.run(["sinfo", "-h", "-o", "%T"], capture_output=True, text=True, timeout=20)
+    except subprocess.TimeoutExpired:
+        return "sinfo did not answer within 20 s: is slurmctld running? (bash tools/slurm/start.sh)"
+    if states.returncode != 0:
+        return f"sinfo failed ({states.stderr.strip()}); start a test cluster: bash tools/slurm/start.sh"
+    if not {"idle", "mixed", "allocated"} & set(states.stdout.split()):
+        return f"no usable SLURM node (sinfo node states: {states.stdout.split()})"
+    return None
+
+
+@pytest.fixture(scope="module")
+def cluster():
+    problem = cluster_problem()
+    if problem and os.environ.get("NETSPECTRA_REQUIRE_SLURM") == "1":
+        pytest.fail(f"NETSPECTRA_REQUIRE_SLURM=1 but {problem}")
+    if problem:
+        pytest.skip(problem)
+
+
+def snakemake(workdir: Path, *args: str, timeout: int) -> subprocess.CompletedProcess:
+    # Targets first: --configfile takes every argument after it.
+    cmd = [sys.executable, "-m", "snakemake", *TARGETS, "--snakefile", str(ROOT / "Snakefile"),
+           "--directory", str(workdir), "--configfile", str(TINY), *args]
+    # timeout -k: SIGTERM at the limit (the plugin then cancels its SLURM jobs), SIGKILL 20 s later.
+    return subprocess.run(["timeout", "-k", "20", str(timeout), *cmd], cwd=ROOT, capture_output=True,
+                          text=True)
+
+
+def load_profile() -> dict:
+    return yaml.safe_load((ROOT / "profiles" / "slurm" / "config.v8+.yaml").read_text())
+
+
+def tables(workdir: Path) -> dict[str, Path]:
+    return {str(p.relative_to(workdir)): p for p in sorted((workdir / "results").rglob("*.parquet"))}
+
+
+def slurm_logs(logdir: Path) -> str:
+    return "\n".join(f"--- {p}\n{p.read_text()[-3000:]}" for p in sorted(logdir.rglob("*.log")))
+
+
+def test_slurm_run_equals_local_run(cluster, tmp_path):
+    local, slurm, logdir = tmp_path / "local", tmp_path / "slurm", tmp_path / "slurm_logs"
+    run = snakemake(local, "--cores", "2", timeout=TIME_LIMIT_S)
+    assert run.returncode == 0, f"local run failed:\n{run.stderr[-5000:]}"
+
+    run = snakemake(
+        slurm, "--profile", str(ROOT / "profiles" / "slurm"),
+        # Settings of this test cluster, not of the profile: no slurmdbd, so squeue answers for job
+        # states; short first status check; logs kept beside the outputs; no retries of a broken job.
+        "--slurm-status-command", "squeue", "--slurm-init-seconds-before-status-checks", "2",
+        "--slurm-logdir", str(logdir), "--slurm-keep-successful-logs", "--retries", "0",
+        timeout=TIME_LIMIT_S,
+    )
+    assert run.returncode == 0, (
+        f"SLURM run failed (rc {run.returncode}; 124 = killed at {TIME_LIMIT_S} s):\n"
+        f"{run.stderr[-5000:]}\n{slurm_logs(logdir)}"
+    )
+    # The jobs really went through sbatch: the plugin left one log per SLURM job.
+    assert list(logdir.rglob("*.log")), f"no SLURM job logs under {logdir}:\n{run.stderr[-3000:]}"
+    # What SLURM itself recorded (finished jobs stay in squeue for MinJobAge): sample_paths asked for a
+    # GPU, the grouped CPU jobs did not.
+    run_id = re.search(r"SLURM run ID: (\S+)", run.stderr).group(1)
+    jobs = subprocess.run(["squeue", "-h", "--states=all", "--name", run_id, "-O", "Comment:300,tres-per-job:60"],
+                          capture_output=True, text=True, check=True).stdout.splitlines()
+    gres = {line.split()[0]: line.split()[1] for line in jobs}
+    gpu_rules = {rule for rule, res in load_profile()["set-resources"].items() if res.get("gpu")}
+    asks_gpu = {comment: any(comment.startswith(f"rule_{rule}") for rule in gpu_rules) for comment in gres}
+    assert any(asks_gpu.values()) and not all(asks_gpu.values()), gres
+    for comment, tres in gres.items():
+        assert ("gpu" in tres) == asks_gpu[comment], (comment, tres)
+
+    expected, got = tables(local), tables(slurm)
+    assert expected, "the local run wrote no Parquet tables"
+    assert sorted(got) == sorted(expected)
+    for name, path in expected.items():
+        # Data, not bytes: the metadata carries creation times.
+        pd.testing.assert_frame_equal(read_table(got[name]), read_table(path), check_exact=True, obj=name)
+        meta_local, meta_slurm = read_metadata(path), read_metadata(got[name])
+        for key in ("rule", "config", "seed", "schema"):
+            assert meta_slurm[key] == meta_local[key], f"{name}: metadata {key!r} differs"
+    for target in TARGETS:
+        assert (slurm / target).stat().st_size > 0, target

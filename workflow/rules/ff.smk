@@ -1,0 +1,158 @@
+# Fourier Features (Tancik et al. 2020): ff-fig1 … ff-fig4. Library: netspectra.fourier_features.
+import glob
+import importlib.util
+import os
+
+FF = config["ff"]
+FF_DIR = f"{RESULTS}/ff"
+FF_PAPER = "Fourier Features Let Networks Learn High Frequency Functions in Low Dimensional Domains"
+
+
+def _ff_check_images():
+    """Fail before any job when an image of ff.fig1 cannot be read offline, naming the expected path."""
+    spec = importlib.util.find_spec("skimage")
+    skimage_data = os.path.join(os.path.dirname(spec.origin), "data") if spec else None
+    for i, image in enumerate(FF["fig1"]["images"]):
+        where = f"ff.fig1.images[{i}]"
+        if image["source"] == "skimage":
+            if "name" not in image:
+                raise ValueError(f"{where}: source skimage needs a 'name'")
+            if skimage_data is None or not glob.glob(os.path.join(skimage_data, image["name"] + ".*")):
+                raise ValueError(f"{where}: scikit-image sample {image['name']!r} is not shipped inside the installed "
+                                 f"package (expected {skimage_data}/{image['name']}.*); no download is attempted")
+        else:
+            if "path" not in image:
+                raise ValueError(f"{where}: source {image['source']} needs a 'path'")
+            path = image["path"]
+            if not os.path.isabs(path) and config.get("data_dir"):
+                path = os.path.join(config["data_dir"], path)
+            if not os.path.exists(path):
+                raise ValueError(f"{where}: expected image file at {path} (set data_dir or an absolute path)")
+    if len(FF["fig4"]["dense_exponents"]) != len(FF["fig4"]["signal_exponents"]):
+        raise ValueError("ff.fig4: dense_exponents needs one entry per signal_exponents entry")
+
+
+_ff_check_images()
+
+
+rule ff_train_images:
+    output:
+        psnr=f"{FF_DIR}/images_psnr.parquet",
+        curves=f"{FF_DIR}/images_curves.parquet",
+        outputs=f"{FF_DIR}/images_outputs.parquet",
+    params:
+        cfg=FF["fig1"],
+        data=data_config(),
+        seed=config["seed"],
+    threads: 2
+    conda: CONDA_ENV_GPU
+    script: "../scripts/ff_train_images.py"
+
+
+rule ff_fig1:
+    input:
+        psnr=rules.ff_train_images.output.psnr,
+        outputs=rules.ff_train_images.output.outputs,
+        curves=rules.ff_train_images.output.curves,
+    output:
+        png=figure_report("ff-fig1", FF_PAPER),
+        pdf=f"{RESULTS}/figures/ff-fig1.pdf",
+    params:
+        scale=config["scale"],
+    threads: 1
+    conda: CONDA_ENV
+    script: "../scripts/ff_fig1.py"
+
+
+figure_files("ff-fig1")
+
+
+rule ff_ntk:
+    output:
+        kernels=f"{FF_DIR}/ntk_kernels.parquet",
+        spectra=f"{FF_DIR}/ntk_spectra.parquet",
+    params:
+        cfg=FF["fig2"],
+        data=data_config(),
+        seed=config["seed"],
+    threads: 2
+    conda: CONDA_ENV_GPU
+    script: "../scripts/ff_ntk.py"
+
+
+rule ff_fig2:
+    input:
+        kernels=rules.ff_ntk.output.kernels,
+        spectra=rules.ff_ntk.output.spectra,
+    output:
+        png=figure_report("ff-fig2", FF_PAPER),
+        pdf=f"{RESULTS}/figures/ff-fig2.pdf",
+    params:
+        scale=config["scale"],
+    threads: 1
+    conda: CONDA_ENV
+    script: "../scripts/ff_fig2.py"
+
+
+figure_files("ff-fig2")
+
+
+rule ff_train_fits:
+    output:
+        curves=f"{FF_DIR}/fits_curves.parquet",
+        residuals=f"{FF_DIR}/fits_residuals.parquet",
+        functions=f"{FF_DIR}/fits_functions.parquet",
+    params:
+        cfg=FF["fig3"],
+        data=data_config(),
+        seed=config["seed"],
+    threads: 2
+    conda: CONDA_ENV_GPU
+    script: "../scripts/ff_train_fits.py"
+
+
+rule ff_fig3:
+    input:
+        curves=rules.ff_train_fits.output.curves,
+        residuals=rules.ff_train_fits.output.residuals,
+        functions=rules.ff_train_fits.output.functions,
+    output:
+        png=figure_report("ff-fig3", FF_PAPER),
+        pdf=f"{RESULTS}/figures/ff-fig3.pdf",
+    params:
+        scale=config["scale"],
+        plot_labels=FF["fig3"]["plot_labels"],
+    threads: 1
+    conda: CONDA_ENV
+    script: "../scripts/ff_fig3.py"
+
+
+figure_files("ff-fig3")
+
+
+rule ff_train_sparse:
+    output:
+        sweep=f"{FF_DIR}/sparse_sweep.parquet",
+    params:
+        cfg=FF["fig4"],
+        data=data_config(),
+        seed=config["seed"],
+    threads: 2
+    conda: CONDA_ENV_GPU
+    script: "../scripts/ff_train_sparse.py"
+
+
+rule ff_fig4:
+    input:
+        sweep=rules.ff_train_sparse.output.sweep,
+    output:
+        png=figure_report("ff-fig4", FF_PAPER),
+        pdf=f"{RESULTS}/figures/ff-fig4.pdf",
+    params:
+        scale=config["scale"],
+    threads: 1
+    conda: CONDA_ENV
+    script: "../scripts/ff_fig4.py"
+
+
+figure_files("ff-fig4")

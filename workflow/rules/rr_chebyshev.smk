@@ -1,0 +1,13 @@
+# Ringing ReLUs Fig. 2, 18, 19: Chebyshev coefficients of activations and the interpolants themselves.
+
+
+rule chebyshev:
+    output:
+        coefficients=f"{RESULTS}/rr/chebyshev_coefficients.parquet",
+        approximation=f"{RESULTS}/rr/chebyshev_approximation.parquet",
+    params:
+        job=config["rr"]["chebyshev"],
+    conda:
+        CONDA_ENV
+    script:
+        "../scripts/chebyshev.py"

@@ -1,0 +1,97 @@
+# Ringing ReLUs figures drawn from the chebyshev, spectra and fits tables.
+RR = "Ringing ReLUs (ICLR 2021)"
+
+
+rule rr_fig2:
+    input:
+        rules.chebyshev.output.coefficients,
+    output:
+        png=figure_report("rr-fig2", RR),
+        pdf=f"{RESULTS}/figures/rr-fig2.pdf",
+    params:
+        activations=["relu", "tanh", "softplus"],
+    conda:
+        CONDA_ENV
+    script:
+        "../scripts/rr_fig2.py"
+
+
+rule rr_fig18:
+    input:
+        rules.chebyshev.output.approximation,
+    output:
+        png=figure_report("rr-fig18", RR),
+        pdf=f"{RESULTS}/figures/rr-fig18.pdf",
+    params:
+        interval=[-5.0, 5.0],
+    conda:
+        CONDA_ENV
+    script:
+        "../scripts/rr_fig18.py"
+
+
+rule rr_fig19:
+    input:
+        rules.chebyshev.output.coefficients,
+    output:
+        png=figure_report("rr-fig19", RR),
+        pdf=f"{RESULTS}/figures/rr-fig19.pdf",
+    params:
+        interval=[-5.0, 5.0],
+    conda:
+        CONDA_ENV
+    script:
+        "../scripts/rr_fig19.py"
+
+
+rule rr_fig3:
+    input:
+        a=f"{RESULTS}/rr/spectra/rr-fig3a.parquet",
+        b=f"{RESULTS}/rr/spectra/rr-fig3b.parquet",
+    output:
+        a=figure_report("rr-fig3", RR, "a"),
+        b=figure_report("rr-fig3", RR, "b"),
+        pdf_a=f"{RESULTS}/figures/rr-fig3a.pdf",
+        pdf_b=f"{RESULTS}/figures/rr-fig3b.pdf",
+    params:
+        scale=config["scale"],
+    conda:
+        CONDA_ENV
+    script:
+        "../scripts/rr_fig3.py"
+
+
+rule rr_fig5:
+    input:
+        fits=[f"{RESULTS}/rr/fits/rr-fig5.parquet", f"{RESULTS}/rr/fits/rr-fig5-delta.parquet"],
+    output:
+        png=figure_report("rr-fig5", RR),
+        pdf=f"{RESULTS}/figures/rr-fig5.pdf",
+    params:
+        scale=config["scale"],
+    conda:
+        CONDA_ENV
+    script:
+        "../scripts/rr_fig5.py"
+
+
+rule rr_fig16:
+    input:
+        fits=[f"{RESULTS}/rr/fits/rr-fig16.parquet"],
+    output:
+        png=figure_report("rr-fig16", RR),
+        pdf=f"{RESULTS}/figures/rr-fig16.pdf",
+    params:
+        scale=config["scale"],
+    conda:
+        CONDA_ENV
+    script:
+        "../scripts/rr_fig5.py"
+
+
+figure_files("rr-fig2")
+figure_files("rr-fig18")
+figure_files("rr-fig19")
+figure_files("rr-fig3", panels=("a", "b"))
+figure_files("rr-fig5")
+figure_files("rr-fig16")

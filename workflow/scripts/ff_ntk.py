@@ -1,0 +1,12 @@
+"""Rule ff_ntk: analytic and empirical NTKs of the raw, basic and a_j = j^-p mappings (ff-fig2 data)."""
+
+import torch
+
+from netspectra import device, fourier_features, io
+
+cfg, data, seed = snakemake.params.cfg, snakemake.params.data, snakemake.params.seed  # noqa: F821
+torch.set_num_threads(snakemake.threads)  # noqa: F821
+tables = fourier_features.ntk_kernels(cfg, seed=seed, device=device.resolve(data["device"]))
+for name in ("kernels", "spectra"):
+    io.write_table(tables[name], snakemake.output[name], schema=f"ff_ntk_{name}",  # noqa: F821
+                   rule="ff_ntk", config=cfg | {"data": data}, seed=seed)

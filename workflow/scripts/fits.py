@@ -1,0 +1,18 @@
+"""Rule fits: fractal coefficient h of every averaged spectrum, log|z_k| = c − h·log k."""
+
+import numpy as np
+import pandas as pd
+
+from netspectra import io, powerlaw
+
+job = snakemake.params.job  # noqa: F821
+spec = io.read_table(snakemake.input[0], "spectra")  # noqa: F821
+keys = [c for c in spec.columns if c not in ("k", "power", "n_paths")]
+wide = spec.pivot_table(index=keys, columns="k", values="power", dropna=False, sort=True)
+k = wide.columns.to_numpy()
+k_min = job["fit"]["k_min"]
+k_max = job["fit"]["k_max"] or int(2 * k.max()) // 4
+result = powerlaw.fit(k, np.sqrt(wide.to_numpy()), k_min, k_max)
+table = wide.index.to_frame(index=False).assign(**result, k_min=k_min, k_max=k_max)
+io.write_table(table, snakemake.output[0], schema="fits", rule="fits",  # noqa: F821
+               config={"fit": job["fit"], "k_max_used": k_max, "spectra_table": str(snakemake.input[0])}, seed=None)  # noqa: F821

@@ -1,0 +1,7 @@
+from netspectra import io
+from netspectra.figures import rr_weightspace, style
+
+inp = snakemake.input  # noqa: F821 (injected by Snakemake)
+paths, spectra = io.read_table(inp.paths, "paths"), io.read_table(inp.spectra, "spectra")
+fig = rr_weightspace.layerwise(paths, spectra, snakemake.params.ylabel)  # noqa: F821
+style.save(fig, snakemake.output.png, snakemake.output.pdf)  # noqa: F821

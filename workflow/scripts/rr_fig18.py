@@ -1,0 +1,7 @@
+from netspectra import io
+from netspectra.figures import rr, style
+
+lo, hi = snakemake.params.interval  # noqa: F821
+approx = io.read_table(snakemake.input[0], "chebyshev_approximation")  # noqa: F821
+approx = approx[approx.interval == f"[{lo:g}, {hi:g}]"]
+style.save(rr.chebyshev_approximations(approx), snakemake.output.png, snakemake.output.pdf)  # noqa: F821

@@ -1,0 +1,7 @@
+from netspectra import io
+from netspectra.figures import rr, style
+
+lo, hi = snakemake.params.interval  # noqa: F821
+coefs = io.read_table(snakemake.input[0], "chebyshev_coefficients")  # noqa: F821
+coefs = coefs[coefs.interval == f"[{lo:g}, {hi:g}]"]
+style.save(rr.chebyshev_coefficients(coefs), snakemake.output.png, snakemake.output.pdf)  # noqa: F821

@@ -1,0 +1,7 @@
+from netspectra import io
+from netspectra.figures import rr, style
+
+out = snakemake.output  # noqa: F821
+for panel, ylabel in (("a", "power |z_k|², path-normalised"), ("b", "k²·|z_k|², path-normalised")):
+    spectra = io.read_table(snakemake.input[panel], "spectra")  # noqa: F821
+    style.save(rr.layer_spectra(spectra, ylabel), out[panel], out[f"pdf_{panel}"])

@@ -1,0 +1,29 @@
+"""Rule rr_transition_paths (rr-fig1): one path of one network over a grid of LeakyReLU slope × shortcut
+weight ν, with the power-law fit of every path's magnitude spectrum."""
+
+import numpy as np
+import torch
+
+from netspectra import device, image_batch, io, powerlaw, spectra
+from netspectra.transition import transition_paths
+
+job = snakemake.params.job  # noqa: F821 (injected by Snakemake)
+torch.set_num_threads(snakemake.threads)  # noqa: F821
+dev = device.resolve(job["device"])
+x, y, n_classes, source = image_batch.first_batch(job["dataset"], job["data_dir"], job["split"], job["batch_size"],
+                                                  job["seed"], dev)
+spec = image_batch.fitted_spec(job["model"], x, n_classes)
+table = transition_paths(spec, {"slope": job["slopes"], "nu": job["nus"]}, x, y, n_points=job["n_points"],
+                         radius=job["radius"], layer=job["layer"], n_paths=job["n_paths"],
+                         batchnorm=job["batchnorm"], chunk=job["chunk"], seed=job["seed"])
+k = spectra.frequencies(job["n_points"])
+k_min, k_max = job["fit"]["k_min"], job["fit"]["k_max"] or job["n_points"] // 4
+fit = powerlaw.fit(k, spectra.magnitude_spectrum(np.stack(table["values"].to_numpy())), k_min, k_max)
+table = table.assign(**fit, k_min=k_min, k_max=k_max)
+table.insert(0, "experiment", job["experiment"])
+for key, value in job["model"].items():
+    if key not in table:
+        table["init_scheme" if key == "init" else key] = value
+job["data_source"] = source
+io.write_table(table, snakemake.output[0], schema="transition_paths", rule="rr_transition_paths",  # noqa: F821
+               config=job, seed=job["seed"])
