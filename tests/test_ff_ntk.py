@@ -68,12 +68,13 @@ def test_basic_mapping_makes_the_composed_kernel_shift_invariant():
     x = torch.arange(n, dtype=torch.float64) / n
     basic = mappings.basic(1, torch.float64)
     k = ntk.relu_ntk(basic(x.unsqueeze(1)), widths=[256, 256, 256])
-    # stationary on the periodic grid: every row is the first row rolled (a circulant matrix)
+    # stationary on the periodic grid: every row is the first row rolled (a circulant matrix); the
+    # tolerance is arccos's float64 conditioning at correlation 1 (the diagonal)
     for i in range(n):
-        torch.testing.assert_close(k[i], torch.roll(k[0], i), atol=1e-10, rtol=1e-12)
+        torch.testing.assert_close(k[i], torch.roll(k[0], i), atol=0, rtol=1e-7)
     shift = 0.123
     k_shift = ntk.relu_ntk(basic((x + shift).unsqueeze(1)), widths=[256, 256, 256])
-    torch.testing.assert_close(k_shift, k, atol=1e-10, rtol=1e-12)
+    torch.testing.assert_close(k_shift, k, atol=0, rtol=1e-7)
     # the raw coordinate gives a kernel that changes under the same shift
     raw = ntk.relu_ntk(x.unsqueeze(1) - 0.5, widths=[256, 256, 256])
     raw_shift = ntk.relu_ntk(x.unsqueeze(1) - 0.5 + shift, widths=[256, 256, 256])
@@ -116,16 +117,16 @@ def test_wide_network_trained_by_sgd_follows_ntk_theory():
     x = torch.arange(8, dtype=torch.float64) / 8
     feats = mappings.power_law(4, 1.0, torch.float64)(x.unsqueeze(1))
     y = torch.sin(2 * math.pi * x) + 0.5 * torch.cos(6 * math.pi * x)
-    model = coordinate_nets.factory(8, 1024, 3, dtype=torch.float64)(1)
+    model = coordinate_nets.factory(8, 512, 3, dtype=torch.float64)(1)
     f0 = model(feats)[:, 0].detach()
-    k = ntk.relu_ntk(feats, widths=[1024, 1024])
+    k = ntk.relu_ntk(feats, widths=[512, 512])
     lr = 0.2 / torch.linalg.eigvalsh(k).max().item()
     opt = torch.optim.SGD(model.parameters(), lr=lr)
-    for _ in range(60):
+    for _ in range(40):
         opt.zero_grad()
         (0.5 * ((model(feats)[:, 0] - y) ** 2).sum()).backward()
         opt.step()
-    predicted, _ = ntk.linearised_gradient_descent(k, k[:1], y, f0, f0[:1], lr, [60])
+    predicted, _ = ntk.linearised_gradient_descent(k, k[:1], y, f0, f0[:1], lr, [40])
     observed = model(feats)[:, 0].detach()
     start = (f0 - y).norm()
     assert (observed - y).norm() < 0.5 * start  # it trained

@@ -47,8 +47,10 @@ def rule_envs(tmp_path_factory) -> dict[str, str | None]:
         )
         envs = {}
         for rule in workflow._workflow.rules:
-            env = rule.conda_env
-            envs[rule.name] = None if env is None else str((Path(rule.snakefile).parent / env).resolve().relative_to(ROOT))
+            env = rule.conda_env  # relative to the rule's file
+            if env is not None:
+                env = str((Path(rule.snakefile).parent / env).resolve().relative_to(ROOT))
+            envs[rule.name] = env
     return envs
 
 
@@ -56,7 +58,7 @@ def rule_envs(tmp_path_factory) -> dict[str, str | None]:
 def dryrun_jobs(tmp_path_factory) -> list[dict]:
     """Every job of the default target with the resources the SLURM profile gives it (dry run)."""
     if importlib.util.find_spec("snakemake_executor_plugin_slurm") is None:
-        pytest.skip("snakemake-executor-plugin-slurm is not installed (pip install snakemake-executor-plugin-slurm)")
+        pytest.skip("snakemake-executor-plugin-slurm is not installed: pip install snakemake-executor-plugin-slurm")
     workdir = tmp_path_factory.mktemp("dryrun")
     run = subprocess.run(
         [sys.executable, "-m", "snakemake", "all", "-n", "--forceall", "--profile", str(SLURM.parent),

@@ -59,13 +59,18 @@ def cluster():
         pytest.skip(problem)
 
 
-def snakemake(workdir: Path, *args: str, timeout: int) -> subprocess.CompletedProcess:
+def start_snakemake(workdir: Path, *args: str, timeout: int) -> subprocess.Popen:
     # Targets first: --configfile takes every argument after it.
     cmd = [sys.executable, "-m", "snakemake", *TARGETS, "--snakefile", str(ROOT / "Snakefile"),
            "--directory", str(workdir), "--configfile", str(TINY), *args]
+    workdir.mkdir(parents=True)
     # timeout -k: SIGTERM at the limit (the plugin then cancels its SLURM jobs), SIGKILL 20 s later.
-    return subprocess.run(["timeout", "-k", "20", str(timeout), *cmd], cwd=ROOT, capture_output=True,
-                          text=True)
+    return subprocess.Popen(["timeout", "-k", "20", str(timeout), *cmd], cwd=ROOT, text=True,
+                            stdout=open(workdir / "stdout.txt", "w"), stderr=subprocess.STDOUT)
+
+
+def finish(run: subprocess.Popen, workdir: Path) -> tuple[int, str]:
+    return run.wait(), (workdir / "stdout.txt").read_text()
 
 
 def load_profile() -> dict:
@@ -82,10 +87,9 @@ def slurm_logs(logdir: Path) -> str:
 
 def test_slurm_run_equals_local_run(cluster, tmp_path):
     local, slurm, logdir = tmp_path / "local", tmp_path / "slurm", tmp_path / "slurm_logs"
-    run = snakemake(local, "--cores", "2", timeout=TIME_LIMIT_S)
-    assert run.returncode == 0, f"local run failed:\n{run.stderr[-5000:]}"
-
-    run = snakemake(
+    # Both at once: the SLURM run spends most of its time waiting between status checks.
+    local_run = None
+    slurm_run = start_snakemake(
         slurm, "--profile", str(ROOT / "profiles" / "slurm"),
         # Settings of this test cluster, not of the profile: no slurmdbd, so squeue answers for job
         # states; short first status check; logs kept beside the outputs; no retries of a broken job.
@@ -93,17 +97,27 @@ def test_slurm_run_equals_local_run(cluster, tmp_path):
         "--slurm-logdir", str(logdir), "--slurm-keep-successful-logs", "--retries", "0",
         timeout=TIME_LIMIT_S,
     )
-    assert run.returncode == 0, (
-        f"SLURM run failed (rc {run.returncode}; 124 = killed at {TIME_LIMIT_S} s):\n"
-        f"{run.stderr[-5000:]}\n{slurm_logs(logdir)}"
-    )
+    try:
+        local_run = start_snakemake(local, "--cores", "2", timeout=TIME_LIMIT_S)
+        local_rc, local_log = finish(local_run, local)
+        slurm_rc, log = finish(slurm_run, slurm)
+    finally:  # the test itself was interrupted: end both runs (SIGTERM makes the plugin cancel its jobs)
+        for run in (slurm_run, local_run):
+            if run is not None and run.poll() is None:
+                run.terminate()
+                run.wait()
+    assert local_rc == 0, f"local run failed:\n{local_log[-5000:]}"
+    assert slurm_rc == 0, (f"SLURM run failed (rc {slurm_rc}; 124 = killed at {TIME_LIMIT_S} s):\n"
+                           f"{log[-5000:]}\n{slurm_logs(logdir)}")
     # The jobs really went through sbatch: the plugin left one log per SLURM job.
-    assert list(logdir.rglob("*.log")), f"no SLURM job logs under {logdir}:\n{run.stderr[-3000:]}"
+    assert list(logdir.rglob("*.log")), f"no SLURM job logs under {logdir}:\n{log[-3000:]}"
     # What SLURM itself recorded (finished jobs stay in squeue for MinJobAge): sample_paths asked for a
     # GPU, the grouped CPU jobs did not.
-    run_id = re.search(r"SLURM run ID: (\S+)", run.stderr).group(1)
-    jobs = subprocess.run(["squeue", "-h", "--states=all", "--name", run_id, "-O", "Comment:300,tres-per-job:60"],
-                          capture_output=True, text=True, check=True).stdout.splitlines()
+    run_id = re.search(r"SLURM run ID: (\S+)", log).group(1)
+    jobs = subprocess.run(
+        ["squeue", "-h", "--states=all", "--name", run_id, "-O", "Comment:300,tres-per-job:60"],
+        capture_output=True, text=True, check=True,
+    ).stdout.splitlines()
     gres = {line.split()[0]: line.split()[1] for line in jobs}
     gpu_rules = {rule for rule, res in load_profile()["set-resources"].items() if res.get("gpu")}
     asks_gpu = {comment: any(comment.startswith(f"rule_{rule}") for rule in gpu_rules) for comment in gres}

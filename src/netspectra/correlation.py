@@ -141,7 +141,7 @@ def branch_correlation(model: nn.Module, x: torch.Tensor, *, n_directions: int, 
     triples = branch_modules(model)
     names = [n for _, skip, res in triples for n in (skip, res)]
     evaluator = PathEvaluator(model, x, names, batchnorm=batchnorm, chunk=chunk)
-    shapes = evaluator.output_shapes()
+    shapes = evaluator.shapes
     ts = torch.linspace(0.0, radius, n_points, device=x.device)
     centres = band_centres(n_points, filters.shape[0])
     rows = []

@@ -166,14 +166,19 @@ def holdout_split(n: int, fraction: float, seed: int) -> tuple[np.ndarray, np.nd
 
 
 def load_training_data(dataset: str, data_dir: str | Path | None, validation_fraction: float, seed: int,
-                       size: int | None = None) -> tuple[ImageData, ImageData]:
+                       size: int | None = None, max_train: int | None = None) -> tuple[ImageData, ImageData]:
     """The training split as (train, validation): ``validation_fraction`` of it held out, seeded.
 
     Both parts are standardised with the statistics of the whole training split; the test split is
-    never read, so it stays untouched for later evaluation.
+    never read, so it stays untouched for later evaluation. ``max_train`` keeps a seeded subset of the
+    training part (tiny-scale tests).
     """
     data = load_images(dataset, data_dir, "train", size)
-    train, val = (torch.from_numpy(i) for i in holdout_split(len(data.y), validation_fraction, seed))
-    source = f"{data.source}, {len(val)} of {len(data.y)} training images held out for validation"
+    train, val = holdout_split(len(data.y), validation_fraction, seed)
+    if max_train is not None and max_train < len(train):
+        train = np.sort(np.random.default_rng(seed + 1).permutation(train)[:max_train])
+    train, val = torch.from_numpy(train), torch.from_numpy(val)
+    used = f"{len(train)} for training, " if max_train is not None else ""
+    source = f"{data.source}, {used}{len(val)} of {len(data.y)} training images held out for validation"
     return (ImageData(data.x[train], data.y[train], data.n_classes, source),
             ImageData(data.x[val], data.y[val], data.n_classes, source))

@@ -40,12 +40,14 @@ def sample_grid(n_points: int, dtype=torch.float32, device=None) -> torch.Tensor
 def sine_mixture(z: torch.Tensor, frequencies, amplitudes, phases: torch.Tensor) -> torch.Tensor:
     """λ(z) = Σ_i A_i sin(2π k_i z + φ_i) for R sets of phases.
 
-    ``z``: (N,); ``frequencies``, ``amplitudes``: (K,); ``phases``: (R, K) in radians. Returns (R, N).
+    ``z``: (N,); ``frequencies``: (K,); ``amplitudes``: (K,) shared or (R, K) per set; ``phases``: (R, K)
+    in radians. Returns (R, N).
     """
     k = torch.as_tensor(frequencies, dtype=z.dtype, device=z.device)
     a = torch.as_tensor(amplitudes, dtype=z.dtype, device=z.device)
+    a = a if a.dim() == 2 else a[None]
     arg = 2 * torch.pi * k[None, :, None] * z[None, None, :] + phases.to(z)[:, :, None]
-    return (a[None, :, None] * torch.sin(arg)).sum(1)
+    return (a[:, :, None] * torch.sin(arg)).sum(1)
 
 
 def flower(z: torch.Tensor, n_petals: float) -> torch.Tensor:

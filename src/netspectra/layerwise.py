@@ -13,8 +13,8 @@ import torch
 from torch import nn
 
 from .directions import make_direction, normalise, select_parameters
-from .paths import PathEvaluator, sample_indices
-from .sampling import resolve_layers, seed_for
+from .paths import PathEvaluator
+from .sampling import path_rows, resolve_layers, seed_for, selection
 
 
 def varied_layers(model: nn.Module, layers: str | list[int]) -> list[int]:
@@ -38,24 +38,15 @@ def layerwise_paths(model: nn.Module, x: torch.Tensor, *, layers: str | list[int
     Returns the columns of the ``paths`` table (direction, layer, layer_name, path_index, radius, values)
     plus ``varied_layer`` (index into ``model.layer_names``) and ``varied_layer_name``.
     """
-    names = resolve_layers(model, record)
     varied = varied_layers(model, layers)
-    evaluator = PathEvaluator(model, x, names, batchnorm=batchnorm, chunk=chunk)
-    shapes = evaluator.output_shapes()
+    evaluator = PathEvaluator(model, x, resolve_layers(model, record), batchnorm=batchnorm, chunk=chunk)
     ts = torch.linspace(0.0, radius, n_points, device=x.device)
     rows = []
     for j in range(n_directions):
-        g = torch.Generator().manual_seed(seed_for(seed, j, 1))
-        select = {n: sample_indices(shapes[n], max_paths_per_layer, g) for n in names}
+        select = selection(evaluator, max_paths_per_layer, seed, j)
         full = make_direction(model, "all", seed_for(seed, j, 2))
         for k in varied:
             direction = normalise({n: full[n] for n in select_parameters(model, f"layer:{k}")})
-            out = evaluator(direction, ts, select)
-            for n in names:
-                rows.append(pd.DataFrame({
-                    "direction": j, "layer": model.layer_names.index(n), "layer_name": n,
-                    "path_index": select[n].numpy(), "radius": float(radius),
-                    "values": list(out[n].T.float().cpu().numpy()),
-                    "varied_layer": k, "varied_layer_name": model.layer_names[k],
-                }))
+            rows.append(path_rows(evaluator, direction, ts, select, j,
+                                  varied_layer=k, varied_layer_name=model.layer_names[k]))
     return pd.concat(rows, ignore_index=True)

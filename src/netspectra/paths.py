@@ -10,6 +10,7 @@ sampled images (``batchnorm="batch"``, no running-statistics updates) or the run
 from __future__ import annotations
 
 import copy
+import functools
 from contextlib import contextmanager
 
 import torch
@@ -91,11 +92,12 @@ class PathEvaluator:
 
             return vmap(one)(stacked)
 
-    @torch.no_grad()
-    def output_shapes(self) -> dict[str, torch.Size]:
+    @functools.cached_property
+    def shapes(self) -> dict[str, torch.Size]:
         """Shape ``(B, ...)`` of one point's output of every recorded layer."""
         zero = torch.zeros(1, device=self.x.device)
-        return {n: o.shape[1:] for n, o in self._chunk(stacked_parameters(self.params, {}, zero), 1).items()}
+        with torch.no_grad():
+            return {n: o.shape[1:] for n, o in self._chunk(stacked_parameters(self.params, {}, zero), 1).items()}
 
     @torch.no_grad()
     def __call__(self, direction: dict[str, torch.Tensor], ts: torch.Tensor,

@@ -26,6 +26,25 @@ def resolve_layers(model: nn.Module, layers: str | list) -> list[str]:
     return [names[i] if isinstance(i, int) else i for i in layers]
 
 
+def path_rows(evaluator: PathEvaluator, direction: dict[str, torch.Tensor], ts: torch.Tensor,
+              select: dict[str, torch.Tensor], direction_index: int, **extra) -> pd.DataFrame:
+    """Evaluate one direction and return one row per selected path (the ``paths`` table's columns).
+
+    ``extra`` adds constant columns (e.g. which layer was moved).
+    """
+    model = evaluator.model
+    out = evaluator(direction, ts, select)
+    radius = float(ts[-1])
+    return pd.concat([
+        pd.DataFrame({
+            "direction": direction_index, "layer": model.layer_names.index(n), "layer_name": n,
+            "path_index": select[n].numpy(), "radius": radius, "values": list(out[n].T.float().cpu().numpy()),
+            **extra,
+        })
+        for n in evaluator.layers
+    ], ignore_index=True)
+
+
 def sample_model_paths(model: nn.Module, x: torch.Tensor, y: torch.Tensor, *, direction: str,
                        n_directions: int, n_points: int, radius: float, layers: str | list,
                        max_paths_per_layer: int | None, batchnorm: str, chunk: int, seed: int) -> pd.DataFrame:
@@ -38,18 +57,17 @@ def sample_model_paths(model: nn.Module, x: torch.Tensor, y: torch.Tensor, *, di
     """
     names = resolve_layers(model, layers)
     evaluator = PathEvaluator(model, x, names, batchnorm=batchnorm, chunk=chunk)
-    shapes = evaluator.output_shapes()
     ts = torch.linspace(0.0, radius, n_points, device=x.device)
-    rows = []
+    tables = []
     for j in range(n_directions):
-        g = torch.Generator().manual_seed(seed_for(seed, j, 1))
-        select = {n: sample_indices(shapes[n], max_paths_per_layer, g) for n in names}
+        select = selection(evaluator, max_paths_per_layer, seed, j)
         d = make_direction(model, direction, seed_for(seed, j, 2), x, y)
-        out = evaluator(d, ts, select)
-        for n in names:
-            values = out[n].T.float().cpu().numpy()
-            rows.append(pd.DataFrame({
-                "direction": j, "layer": model.layer_names.index(n), "layer_name": n,
-                "path_index": select[n].numpy(), "radius": float(radius), "values": list(values),
-            }))
-    return pd.concat(rows, ignore_index=True)
+        tables.append(path_rows(evaluator, d, ts, select, j))
+    return pd.concat(tables, ignore_index=True)
+
+
+def selection(evaluator: PathEvaluator, max_paths_per_layer: int | None, seed: int, direction_index: int):
+    """The (unit, position, image) entries kept of every recorded layer for one direction."""
+    shapes = evaluator.shapes
+    g = torch.Generator().manual_seed(seed_for(seed, direction_index, 1))
+    return {n: sample_indices(shapes[n], max_paths_per_layer, g) for n in evaluator.layers}

@@ -50,6 +50,38 @@ SCHEMAS: dict[str, dict[str, str]] = {
         "seconds": "float", "diverged": "bool", "data_source": "str",
     },
     # --- sb (spectral bias) ---
+    "sb_spectrum": {  # |f̃(k_i)| of the network on its training grid, every record_every steps
+        "run": "int", "replicate": "int", "step": "int", "k": "int", "amplitude": "float",
+        "normalised_amplitude": "float", "loss": "float",
+    },
+    "sb_loss": {"run": "int", "replicate": "int", "step": "int", "loss": "float"},
+    "sb_norms": {"run": "int", "replicate": "int", "step": "int", "layer": "int", "spectral_norm": "float"},
+    "sb_snapshots": {"run": "int", "step": "int", "z": "float", "prediction": "float", "target": "float"},
+    "sb_robustness": {
+        "run": "int", "perturbation_size": "float", "k": "int", "mean_amplitude": "float",
+        "relative_amplitude": "float",
+    },
+    "sb_accuracy": {
+        "run": "int", "replicate": "int", "step": "int", "k": "int", "n_petals": "int", "accuracy": "float",
+        "loss": "float",
+    },
+    "sb_decision_map": {"seed": "int", "x": "float", "y": "float", "logit": "float"},
+    "sb_decision_data": {"z": "float", "x": "float", "y": "float", "label": "float"},
+    "sb_decision_accuracy": {"seed": "int", "accuracy": "float", "loss": "float"},
+    "sb_knn_accuracy": {
+        "neighbours": "int", "k": "int", "n_petals": "int", "evaluation": "str", "accuracy": "float",
+    },
+    "sb_radial_spectrum": {"method": "str", "neighbours": "int", "radial_frequency": "float", "zeta": "float"},
+    "sb_noise_loss": {"manifold": "str", "run": "int", "step": "int", "loss": "float"},
+    "sb_classifier_metrics": {"epoch": "int", "step": "int", "loss": "float", "train_accuracy": "float"},
+    "sb_path_stats": {
+        "path": "int", "target": "int", "pair_kind": "str", "crosses": "bool", "linear_crosses": "bool",
+        "length_ratio": "float", "min_probability": "float",
+    },
+    "sb_path_images": {
+        "path": "int", "pair_kind": "str", "target": "int", "position": "int", "predicted": "int",
+        "probability": "float", "channels": "int", "height": "int", "width": "int", "pixels": "list",
+    },
     # --- fp (F-Principle) ---
     "fp_mnist": {
         "run": "str", "weight_std": "float", "bias_std": "float", "epoch": "int",

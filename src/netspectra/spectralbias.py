@@ -16,7 +16,8 @@ Members are described by a ``members`` DataFrame (one row per member, in stackin
 from __future__ import annotations
 
 import math
-from typing import Sequence
+import zlib
+from typing import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -24,7 +25,7 @@ import torch
 from torch import nn
 
 from .ensemble import StackedParams, init_stacked, member_losses, n_members, predict, train_ensemble
-from .inputspectra import exact_spectral_norm, flower, readout, sample_grid
+from .inputspectra import exact_spectral_norm, flower, readout, sample_grid, sine_mixture
 
 
 def relu_mlp(in_features: int, width: int, depth: int, out_features: int = 1) -> nn.Sequential:
@@ -52,6 +53,28 @@ def random_phases(n_runs: int, n_frequencies: int, seed: int) -> torch.Tensor:
     return 2 * math.pi * torch.rand(n_runs, n_frequencies, generator=g, dtype=torch.float64)
 
 
+def derived_seed(base: int, experiment: str, *keys: int) -> int:
+    """A 31-bit seed from the base seed, an experiment name and integer keys (independent streams)."""
+    words = [int(base), zlib.crc32(experiment.encode()), *map(int, keys)]
+    return int(np.random.SeedSequence(words).generate_state(1)[0] & 0x7FFFFFFF)
+
+
+def sine_members(amplitude_settings: Mapping[str, Sequence[float]], frequencies: Sequence[int], n_points: int,
+                 n_runs: int, seed: int) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor, pd.DataFrame]:
+    """Exp. 1 data: ``n_runs`` random-phase targets per amplitude setting, all settings stacked.
+
+    Returns z (N,), targets (M, N), amplitudes (M, K) and the members table (setting, replicate),
+    with M = n_settings · n_runs; float64. Every setting draws its own phases.
+    """
+    z = sample_grid(n_points, dtype=torch.float64)
+    names = list(amplitude_settings)
+    phases = random_phases(len(names) * n_runs, len(frequencies), seed)
+    amps = torch.tensor([amplitude_settings[n] for n in names for _ in range(n_runs)], dtype=torch.float64)
+    targets = sine_mixture(z, frequencies, amps, phases)
+    members = pd.DataFrame({"setting": np.repeat(names, n_runs), "replicate": np.tile(np.arange(n_runs), len(names))})
+    return z, targets, amps, members
+
+
 def _join(rows: pd.DataFrame, members: pd.DataFrame) -> pd.DataFrame:
     meta = members.reset_index(drop=True).rename_axis("run").reset_index()
     return rows.merge(meta, on="run", how="left")
@@ -76,7 +99,8 @@ def train_regression(inputs: torch.Tensor, targets: torch.Tensor, frequencies: S
     f∘γ on the latent grid. ``amplitudes``: (M, K) target amplitudes used to normalise the read-out.
     Returns ``spectrum`` (run, step, k, amplitude, normalised_amplitude), ``loss`` (run, step, loss),
     ``norms`` (run, step, layer, spectral_norm) when ``record_norms``, ``snapshots`` (run, step, z,
-    prediction, target) for the first ``n_snapshot_runs`` runs at ``snapshot_steps``, and ``params``.
+    prediction, target) for the first ``n_snapshot_runs`` runs at ``snapshot_steps``, and the trained
+    ensemble (``base`` module and stacked ``params``).
     """
     device = torch.device(device)
     member_inputs = inputs.dim() == 3
@@ -124,6 +148,7 @@ def train_regression(inputs: torch.Tensor, targets: torch.Tensor, frequencies: S
     out = {
         "spectrum": _join(pd.concat(spec_rows, ignore_index=True), members),
         "loss": _join(result.losses, members),
+        "base": base,
         "params": result.params,
     }
     if record_norms:
@@ -164,6 +189,25 @@ def train_classification(inputs: torch.Tensor, labels: torch.Tensor, members: pd
                             member_targets=True, loss_every=record_every)
     history = pd.concat(rows, ignore_index=True).merge(result.losses, on=["run", "step"], how="left")
     return {"history": _join(history, members), "base": base, "params": result.params}
+
+
+def binarised_sine_grid(frequencies: Sequence[int], n_petals: Sequence[int], n_points: int, n_runs: int,
+                        seed: int) -> tuple[torch.Tensor, torch.Tensor, pd.DataFrame]:
+    """Exp. 3 data for every (k, L, run): inputs γ_L(z) (M, N, 2), labels 1[sin(2πkz + φ) > 0] (M, N).
+
+    φ ~ U[0, 2π) per member; members ordered k-major, then L, then run. The authors' notebook thresholds
+    λ at 0 (the paper's text says 0.5, which a unit sine would rarely exceed).
+    """
+    z = sample_grid(n_points, dtype=torch.float64)
+    _, shapes = flower_dataset(n_points, n_petals)
+    members = pd.DataFrame([(k, L, r) for k in frequencies for L in n_petals for r in range(n_runs)],
+                           columns=["k", "n_petals", "replicate"])
+    phases = random_phases(len(members), 1, seed)[:, 0]
+    k = torch.as_tensor(members["k"].to_numpy(), dtype=torch.float64)
+    labels = (torch.sin(2 * math.pi * k[:, None] * z[None] + phases[:, None]) > 0).double()
+    index = {L: i for i, L in enumerate(n_petals)}
+    inputs = shapes[[index[L] for L in members["n_petals"]]]
+    return inputs, labels, members
 
 
 def flower_dataset(n_points: int, n_petals: Sequence[float], dtype=torch.float32) -> tuple[torch.Tensor, torch.Tensor]:
@@ -246,3 +290,40 @@ def training_loss(base: nn.Module, stacked: StackedParams, inputs: torch.Tensor,
 
     with torch.no_grad():
         return member_losses(base, stacked, inputs, targets, mse, member_targets=True)
+
+
+def knn_accuracy_grid(frequencies: Sequence[int], n_petals: Sequence[int], n_points: int,
+                      neighbours: Sequence[int], seed: int) -> pd.DataFrame:
+    """K-nearest-neighbour classifiers (scikit-learn) on the Exp. 3 task for every (K, k, L).
+
+    Each (k, L) has one random phase. Accuracy on the training points (``train``: the point itself is
+    among its neighbours, so K = 1 scores 1) and on the N midpoints z_j + 1/(2N) between them (``heldout``).
+    Returns rows (neighbours, k, n_petals, evaluation, accuracy).
+    """
+    from sklearn.neighbors import KNeighborsClassifier
+
+    z = sample_grid(n_points, dtype=torch.float64)
+    mid = z + 0.5 / n_points
+    g = torch.Generator().manual_seed(seed)
+    rows = []
+    for k in frequencies:
+        for L in n_petals:
+            phase = 2 * math.pi * torch.rand((), generator=g, dtype=torch.float64)
+            x_train, x_mid = flower(z, float(L)).numpy(), flower(mid, float(L)).numpy()
+            y_train = (torch.sin(2 * math.pi * k * z + phase) > 0).numpy()
+            y_mid = (torch.sin(2 * math.pi * k * mid + phase) > 0).numpy()
+            for K in neighbours:
+                knn = KNeighborsClassifier(n_neighbors=min(K, n_points)).fit(x_train, y_train)
+                rows.append((K, k, L, "train", knn.score(x_train, y_train)))
+                rows.append((K, k, L, "heldout", knn.score(x_mid, y_mid)))
+    return pd.DataFrame(rows, columns=["neighbours", "k", "n_petals", "evaluation", "accuracy"])
+
+
+def knn_probability_map(x_train: np.ndarray, labels: np.ndarray, neighbours: int, coords: np.ndarray) -> np.ndarray:
+    """P(class 1) of a K-NN classifier on the square grid ``coords`` × ``coords``: shape (n, n), rows = y."""
+    from sklearn.neighbors import KNeighborsClassifier
+
+    gx, gy = np.meshgrid(coords, coords, indexing="xy")
+    knn = KNeighborsClassifier(n_neighbors=neighbours).fit(x_train, labels.astype(int))
+    proba = knn.predict_proba(np.stack([gx.ravel(), gy.ravel()], axis=1))
+    return proba[:, list(knn.classes_).index(1)].reshape(len(coords), len(coords))

@@ -47,7 +47,7 @@ def transition_paths(spec: dict[str, Any], grid: dict[str, list], x: torch.Tenso
                                  "and nu, which leave them unchanged, can be swept along one path")
         evaluator = PathEvaluator(model, x, [name], batchnorm=batchnorm, chunk=chunk)
         if select is None:
-            shape = evaluator.output_shapes()[name]
+            shape = evaluator.shapes[name]
             select = {name: sample_indices(shape, n_paths, torch.Generator().manual_seed(seed_for(seed, 0, 1)))}
         values = evaluator(direction, ts, select)[name].T.float().cpu().numpy()
         rows.append(pd.DataFrame(combo | {

@@ -8,10 +8,12 @@ FF_DIR = f"{RESULTS}/ff"
 FF_PAPER = "Fourier Features Let Networks Learn High Frequency Functions in Low Dimensional Domains"
 
 
-def _ff_check_images():
-    """Fail before any job when an image of ff.fig1 cannot be read offline, naming the expected path."""
+def ff_image_inputs(wildcards):
+    """The image files ff.fig1 reads; fails while the DAG is built (before any job) when an image cannot be
+    read offline, naming the expected path. Runs only when ff-fig1 is requested."""
     spec = importlib.util.find_spec("skimage")
     skimage_data = os.path.join(os.path.dirname(spec.origin), "data") if spec else None
+    files = []
     for i, image in enumerate(FF["fig1"]["images"]):
         where = f"ff.fig1.images[{i}]"
         if image["source"] == "skimage":
@@ -20,22 +22,25 @@ def _ff_check_images():
             if skimage_data is None or not glob.glob(os.path.join(skimage_data, image["name"] + ".*")):
                 raise ValueError(f"{where}: scikit-image sample {image['name']!r} is not shipped inside the installed "
                                  f"package (expected {skimage_data}/{image['name']}.*); no download is attempted")
-        else:
-            if "path" not in image:
-                raise ValueError(f"{where}: source {image['source']} needs a 'path'")
-            path = image["path"]
-            if not os.path.isabs(path) and config.get("data_dir"):
-                path = os.path.join(config["data_dir"], path)
-            if not os.path.exists(path):
-                raise ValueError(f"{where}: expected image file at {path} (set data_dir or an absolute path)")
-    if len(FF["fig4"]["dense_exponents"]) != len(FF["fig4"]["signal_exponents"]):
-        raise ValueError("ff.fig4: dense_exponents needs one entry per signal_exponents entry")
+            continue
+        if "path" not in image:
+            raise ValueError(f"{where}: source {image['source']} needs a 'path'")
+        path = image["path"]
+        if not os.path.isabs(path) and config.get("data_dir"):
+            path = os.path.join(config["data_dir"], path)
+        if not os.path.exists(path):
+            raise ValueError(f"{where}: expected image file at {path} (set data_dir or an absolute path)")
+        files.append(path)
+    return sorted(set(files))
 
 
-_ff_check_images()
+if len(FF["fig4"]["dense_exponents"]) != len(FF["fig4"]["signal_exponents"]):
+    raise ValueError("ff.fig4: dense_exponents needs one entry per signal_exponents entry")
 
 
 rule ff_train_images:
+    input:
+        ff_image_inputs,
     output:
         psnr=f"{FF_DIR}/images_psnr.parquet",
         curves=f"{FF_DIR}/images_curves.parquet",

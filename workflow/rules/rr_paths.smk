@@ -1,5 +1,6 @@
-# Ringing ReLUs, weight space: sample_paths (one job per experiment variant) -> spectra -> fits.
-# Experiments live under config["rr"]["paths"]; each grid combination is one variant.
+# Ringing ReLUs, weight space: sample_paths (one job per shard of variants) -> spectra -> fits.
+# Experiments live under config["rr"]["paths"]; each grid combination is one variant, and
+# `variants_per_job` of them share one sample_paths job (1 = one job per variant, named after it).
 
 SAMPLING_KEYS = ("radius", "direction", "n_points", "batch_size")
 
@@ -19,16 +20,28 @@ def path_variants(experiment):
     return variants
 
 
+def path_shards(experiment):
+    """Ordered {shard id: [variant ids]} of a path experiment."""
+    variants = list(path_variants(experiment))
+    per_job = config["rr"]["paths"][experiment]["variants_per_job"]
+    if per_job == 1:
+        return {v: [v] for v in variants}
+    return {f"part{i // per_job:03d}": variants[i : i + per_job] for i in range(0, len(variants), per_job)}
+
+
 def path_job(wildcards):
     """Everything one sample_paths job depends on (passed as params, so edits trigger reruns)."""
-    return variant_job(wildcards.experiment, wildcards.variant)
+    shard = path_shards(wildcards.experiment)[wildcards.shard]
+    return {"variants": [variant_job(wildcards.experiment, v) for v in shard]}
 
 
 def path_checkpoint(wildcards):
-    """Trained weights a variant starts from (optional key `checkpoint`; resolved in rr_training.smk)."""
+    """Trained weights each variant of a shard starts from (optional key `checkpoint`; see rr_training.smk)."""
     if "checkpoint" not in config["rr"]["paths"][wildcards.experiment]:
         return []
-    return training_checkpoint(wildcards.experiment, path_variants(wildcards.experiment)[wildcards.variant])
+    variants = path_variants(wildcards.experiment)
+    shard = path_shards(wildcards.experiment)[wildcards.shard]
+    return [training_checkpoint(wildcards.experiment, variants[v]) for v in shard]
 
 
 def variant_job(experiment, variant):
@@ -54,11 +67,13 @@ def check_path_experiments():
                 raise ValueError(f"config rr.paths.{experiment} (variant {variant}): {error}") from None
 
 
+def experiment_path_files(experiment):
+    """The paths tables of every shard of an experiment."""
+    return expand(f"{RESULTS}/rr/paths/{experiment}/{{shard}}.parquet", shard=path_shards(experiment))
+
+
 def path_files(wildcards):
-    return expand(
-        f"{RESULTS}/rr/paths/{wildcards.experiment}/{{variant}}.parquet",
-        variant=path_variants(wildcards.experiment),
-    )
+    return experiment_path_files(wildcards.experiment)
 
 
 def analysis_config(wildcards):
@@ -71,14 +86,14 @@ check_path_experiments()
 
 wildcard_constraints:
     experiment="[^/]+",
-    variant="[^/]+",
+    shard="[^/]+",
 
 
 rule sample_paths:
     input:
         trained_weights=path_checkpoint,
     output:
-        f"{RESULTS}/rr/paths/{{experiment}}/{{variant}}.parquet",
+        f"{RESULTS}/rr/paths/{{experiment}}/{{shard}}.parquet",
     params:
         job=path_job,
     threads: 2

@@ -119,10 +119,13 @@ def check_rr_datasets():
     users = {}
     for exp_id, exp in config["rr"].get("paths", {}).items():
         users.setdefault(exp.get("dataset", "cifar10"), []).append(f"rr.paths.{exp_id}")
-    for fig in ("fig8", "fig10", "fig9"):
-        if _enabled(fig):
-            exp_id = config["rr"][fig]["training"]
-            users.setdefault(training_config(exp_id)[1]["dataset"], []).append(f"rr.training.experiments.{exp_id}")
+    for key, section in config["rr"].items():
+        if isinstance(section, dict) and "dataset" in section:
+            users.setdefault(section["dataset"], []).append(f"rr.{key}")
+    trained = {config["rr"][fig]["training"] for fig in ("fig8", "fig10", "fig9") if _enabled(fig)}
+    trained |= {e["checkpoint"]["training"] for e in config["rr"].get("paths", {}).values() if "checkpoint" in e}
+    for exp_id in sorted(trained):
+        users.setdefault(training_config(exp_id)[1]["dataset"], []).append(f"rr.training.experiments.{exp_id}")
     problems = [f"  {ds} (for {', '.join(who)}): missing {', '.join(map(str, _datasets.missing_files(ds, data_dir)))}"
                 for ds, who in sorted(users.items()) if ds != "digits" and _datasets.missing_files(ds, data_dir)]
     if problems:

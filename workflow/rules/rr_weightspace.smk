@@ -64,7 +64,7 @@ rule rr_fig1:
 # ---------------------------------------------------------------- rr-fig4: path of median h
 rule rr_fig4:
     input:
-        paths=expand(f"{RESULTS}/rr/paths/rr-fig4/{{variant}}.parquet", variant=path_variants("rr-fig4")),
+        paths=experiment_path_files("rr-fig4"),
         fits=f"{RESULTS}/rr/fits/rr-fig4.parquet",
     output:
         png=figure_report("rr-fig4", RR_WEIGHTSPACE),

@@ -1,4 +1,4 @@
-"""Rule sample_paths: paths of one experiment variant, for every initialisation and direction."""
+"""Rule sample_paths: paths of a shard of an experiment's variants, for every initialisation and direction."""
 
 import pandas as pd
 import torch
@@ -7,35 +7,43 @@ from netspectra import checkpoints, datasets, device, io
 from netspectra.models import build_model
 from netspectra.sampling import sample_model_paths, seed_for
 
-job = snakemake.params.job  # noqa: F821 (injected by Snakemake)
+jobs = snakemake.params.job["variants"]  # noqa: F821 (injected by Snakemake)
 torch.set_num_threads(snakemake.threads)  # noqa: F821
-dev = device.resolve(job["device"])
-data = datasets.load_images(job["dataset"], job["data_dir"], job["split"])
-# The same images for every variant and init: the first batch_size of a seeded permutation.
-order = torch.randperm(len(data.y), generator=torch.Generator().manual_seed(job["seed"]))[: job["batch_size"]]
-x, y = data.x[order].to(dev), data.y[order].to(dev)
+first = jobs[0]  # data, device and seed are the experiment's, shared by its variants
+dev = device.resolve(first["device"])
+data = datasets.load_images(first["dataset"], first["data_dir"], first["split"], first.get("input_size"))
 
-spec = dict(job["model"], in_channels=x.shape[1], n_classes=data.n_classes)
-if spec["arch"] == "toycnn":
-    spec["image_size"] = x.shape[-1]
-tables = []
-for init in range(job["n_inits"]):
-    model = build_model(spec, seed=seed_for(job["seed"], init)).to(dev)
-    if "checkpoint" in job:  # trained weights (rr_train), read with torch.load(weights_only=True): init i = run i
-        weights = checkpoints.epoch_path(snakemake.input.trained_weights, job["checkpoint"]["epoch"])  # noqa: F821
-        model.load_state_dict(checkpoints.member_weights(weights, job["model"], run=init))
-    table = sample_model_paths(
-        model, x, y, direction=job["direction"], n_directions=job["n_directions"], n_points=job["n_points"],
-        radius=job["radius"], layers=job["layers"], max_paths_per_layer=job["max_paths_per_layer"],
-        batchnorm=job["batchnorm"], chunk=job["chunk"], seed=seed_for(job["seed"], init, 7),
-    )
-    table.insert(0, "init", init)
-    tables.append(table)
-table = pd.concat(tables, ignore_index=True)
-table.insert(0, "variant", job["variant"])
-table.insert(0, "experiment", job["experiment"])
-# The model's options and the grid's values as columns, so every table describes itself.
-for key, value in (job["model"] | job["grid_values"]).items():
-    table["init_scheme" if key == "init" else key] = str(value) if isinstance(value, list) else value
-job["data_source"] = data.source
-io.write_table(table, snakemake.output[0], schema="paths", rule="sample_paths", config=job, seed=job["seed"])  # noqa: F821
+
+def variant_table(job, trained_weights):
+    # The same images for every variant and init: the first batch_size of a seeded permutation.
+    order = torch.randperm(len(data.y), generator=torch.Generator().manual_seed(job["seed"]))[: job["batch_size"]]
+    x, y = data.x[order].to(dev), data.y[order].to(dev)
+    spec = dict(job["model"], in_channels=x.shape[1], n_classes=data.n_classes)
+    if spec["arch"] == "toycnn":
+        spec["image_size"] = x.shape[-1]
+    tables = []
+    for init in range(job["n_inits"]):
+        model = build_model(spec, seed=seed_for(job["seed"], init)).to(dev)
+        if trained_weights:  # rr_train checkpoints, read with torch.load(weights_only=True): init i = run i
+            weights = checkpoints.epoch_path(trained_weights, job["checkpoint"]["epoch"])
+            model.load_state_dict(checkpoints.member_weights(weights, job["model"], run=init))
+        table = sample_model_paths(
+            model, x, y, direction=job["direction"], n_directions=job["n_directions"], n_points=job["n_points"],
+            radius=job["radius"], layers=job["layers"], max_paths_per_layer=job["max_paths_per_layer"],
+            batchnorm=job["batchnorm"], chunk=job["chunk"], seed=seed_for(job["seed"], init, 7),
+        )
+        table.insert(0, "init", init)
+        tables.append(table)
+    table = pd.concat(tables, ignore_index=True)
+    table.insert(0, "variant", job["variant"])
+    table.insert(0, "experiment", job["experiment"])
+    # The model's options and the grid's values as columns, so every table describes itself.
+    for key, value in (job["model"] | job["grid_values"]).items():
+        table["init_scheme" if key == "init" else key] = str(value) if isinstance(value, list) else value
+    return table
+
+
+weights = list(snakemake.input.trained_weights) or [None] * len(jobs)  # noqa: F821
+table = pd.concat([variant_table(job, w) for job, w in zip(jobs, weights)], ignore_index=True)
+io.write_table(table, snakemake.output[0], schema="paths", rule="sample_paths",  # noqa: F821
+               config={"variants": jobs, "data_source": data.source}, seed=first["seed"])

@@ -92,9 +92,10 @@ def transition_grid(table: pd.DataFrame) -> plt.Figure:
 def median_h_selection(fits: pd.DataFrame, by: list[str]) -> pd.DataFrame:
     """For every group of ``by``: the fit row whose h is the median (the lower middle one for even counts)."""
     fits = fits.dropna(subset=["h"]).sort_values(by + ["h"], kind="stable")
-    picks = fits.groupby(by, sort=False, group_keys=False).apply(lambda g: g.iloc[[(len(g) - 1) // 2]])
-    counts = fits.groupby(by, sort=False).size().rename("n_paths_ranked")
-    return picks.join(counts, on=by).reset_index(drop=True)
+    groups = fits.groupby(by, sort=False)
+    size = groups.h.transform("size")
+    picks = fits[groups.cumcount() == (size - 1) // 2]
+    return picks.assign(n_paths_ranked=size[picks.index]).reset_index(drop=True)
 
 
 def median_paths(paths: pd.DataFrame, fits: pd.DataFrame, col: str = "activation", row: str = "shortcut") -> plt.Figure:
@@ -133,9 +134,9 @@ def median_paths(paths: pd.DataFrame, fits: pd.DataFrame, col: str = "activation
 def branch_correlation_curves(corr: pd.DataFrame, hue: str = "activation") -> plt.Figure:
     """rr-fig6: mean |correlation| per frequency band (over images, units, blocks), one line per ``hue``;
     the band shows ± one standard deviation over directions."""
-    per_direction = (corr.groupby([hue, "direction", "band", "band_centre_k"], as_index=False)
-                     .apply(lambda g: pd.Series({"r": np.average(g.mean_abs_correlation, weights=g.n_pairs)}),
-                            include_groups=False))
+    weighted = corr.assign(weighted=corr.mean_abs_correlation.fillna(0) * corr.n_pairs)
+    per_direction = weighted.groupby([hue, "direction", "band_centre_k"], as_index=False)[["weighted", "n_pairs"]].sum()
+    per_direction["r"] = per_direction.weighted / per_direction.n_pairs.where(per_direction.n_pairs > 0)
     fig, ax = plt.subplots(figsize=(5.2, 3.8))
     sns.lineplot(per_direction, x="band_centre_k", y="r", hue=hue, errorbar="sd", marker="o", ax=ax)
     ax.set(xlabel="band centre frequency k (cycles per path)",

@@ -1,0 +1,328 @@
+# On the Spectral Bias of Neural Networks (Rahaman et al. 2019): sb-fig1 … sb-fig10.
+# Library: netspectra.spectralbias (Exp. 1–4, KNN), netspectra.manifold_noise (fig7), netspectra.inputpaths
+# (fig8/9); batched training: netspectra.ensemble; figures: netspectra.figures.sb.
+SB = config["sb"]
+SB_DIR = f"{RESULTS}/sb"
+SB_PAPER = "On the Spectral Bias of Neural Networks"
+SB_SETTINGS = list(SB["fig1"]["amplitudes"])
+SB_PANELS = tuple("abcdefghij"[: len(SB_SETTINGS)])
+
+
+def sb_check_config():
+    """Values the schema cannot check, checked at parse time so bad input stops the run before any job."""
+    from netspectra.datasets import missing_files
+
+    def below_nyquist(where, frequencies, n_points):
+        bad = [k for k in frequencies if 2 * k >= n_points]
+        if bad:
+            raise ValueError(f"config sb.{where}.frequencies {bad} must lie below n_points/2 = {n_points / 2:g}")
+
+    for name in ("fig1", "fig5", "fig3", "fig4", "fig10"):
+        below_nyquist(name, SB[name]["frequencies"], SB[name]["n_points"])
+    for name in ("fig2", "fig10"):
+        k = SB[name]["frequency"] if name == "fig2" else SB[name]["spectrum"]["frequency"]
+        below_nyquist(f"{name} (k)", [k], SB["decision_maps"]["n_points"])
+    fig1 = SB["fig1"]
+    if len(SB_SETTINGS) > 10:
+        raise ValueError("config sb.fig1.amplitudes: at most 10 settings (panels a–j)")
+    for setting, amps in fig1["amplitudes"].items():
+        if len(amps) != len(fig1["frequencies"]):
+            raise ValueError(f"config sb.fig1.amplitudes.{setting} has {len(amps)} entries, frequencies "
+                             f"{len(fig1['frequencies'])}")
+    late = [s for s in fig1["snapshot_steps"] if s > fig1["n_steps"]]
+    if late:
+        raise ValueError(f"config sb.fig1.snapshot_steps {late} exceed n_steps = {fig1['n_steps']}")
+    data_dir = config.get("data_dir")
+    for name in ("fig7", "fig8_9"):
+        dataset = SB[name]["dataset"]
+        if data_dir is not None and dataset != "digits":
+            missing = missing_files(dataset, data_dir)
+            if missing:
+                raise FileNotFoundError(f"config sb.{name}.dataset {dataset!r}: missing {', '.join(map(str, missing))}")
+
+
+sb_check_config()
+
+
+def sb_job(section, **extra):
+    """What one sb job depends on: its config section, the network, the base seed, the device."""
+    return {"experiment": section, **SB[section], **extra, "network": SB["network"], "seed": config["seed"],
+            **data_config()}
+
+
+# ------------------------------------------------------------------------------ Exp. 1: fig1, fig6
+rule sb_train_sines:
+    output:
+        spectrum=f"{SB_DIR}/sines_spectrum.parquet",
+        loss=f"{SB_DIR}/sines_loss.parquet",
+        norms=f"{SB_DIR}/sines_norms.parquet",
+        snapshots=f"{SB_DIR}/sines_snapshots.parquet",
+    params:
+        job=sb_job("fig1"),
+    threads: 2
+    conda: CONDA_ENV_GPU
+    script: "../scripts/sb_train_sines.py"
+
+
+rule sb_fig1:
+    input:
+        spectrum=rules.sb_train_sines.output.spectrum,
+        norms=rules.sb_train_sines.output.norms,
+    output:
+        **{f"png_{p}": figure_report("sb-fig1", SB_PAPER, panel=p) for p in SB_PANELS},
+        **{f"pdf_{p}": f"{RESULTS}/figures/sb-fig1{p}.pdf" for p in SB_PANELS},
+    params:
+        settings=SB_SETTINGS,
+        panels=list(SB_PANELS),
+        scale=config["scale"],
+    threads: 1
+    conda: CONDA_ENV
+    script: "../scripts/sb_fig1.py"
+
+
+figure_files("sb-fig1", panels=SB_PANELS)
+
+
+rule sb_fig6:
+    input:
+        snapshots=rules.sb_train_sines.output.snapshots,
+    output:
+        png=figure_report("sb-fig6", SB_PAPER),
+        pdf=f"{RESULTS}/figures/sb-fig6.pdf",
+    params:
+        setting=SB_SETTINGS[0],
+        scale=config["scale"],
+    threads: 1
+    conda: CONDA_ENV
+    script: "../scripts/sb_fig6.py"
+
+
+figure_files("sb-fig6")
+
+
+# ------------------------------------------------------------------------------ Exp. 4: fig5
+rule sb_train_robustness:
+    output:
+        robustness=f"{SB_DIR}/robustness.parquet",
+    params:
+        job=sb_job("fig5"),
+    threads: 2
+    conda: CONDA_ENV_GPU
+    script: "../scripts/sb_train_robustness.py"
+
+
+rule sb_fig5:
+    input:
+        robustness=rules.sb_train_robustness.output.robustness,
+    output:
+        png=figure_report("sb-fig5", SB_PAPER),
+        pdf=f"{RESULTS}/figures/sb-fig5.pdf",
+    params:
+        scale=config["scale"],
+    threads: 1
+    conda: CONDA_ENV
+    script: "../scripts/sb_fig5.py"
+
+
+figure_files("sb-fig5")
+
+
+# ------------------------------------------------------------------------------ Exp. 2: fig3
+rule sb_train_manifold:
+    output:
+        spectrum=f"{SB_DIR}/manifold_spectrum.parquet",
+        loss=f"{SB_DIR}/manifold_loss.parquet",
+    params:
+        job=sb_job("fig3"),
+    threads: 2
+    conda: CONDA_ENV_GPU
+    script: "../scripts/sb_train_manifold.py"
+
+
+rule sb_fig3:
+    input:
+        spectrum=rules.sb_train_manifold.output.spectrum,
+        loss=rules.sb_train_manifold.output.loss,
+    output:
+        png=figure_report("sb-fig3", SB_PAPER),
+        pdf=f"{RESULTS}/figures/sb-fig3.pdf",
+    params:
+        scale=config["scale"],
+    threads: 1
+    conda: CONDA_ENV
+    script: "../scripts/sb_fig3.py"
+
+
+figure_files("sb-fig3")
+
+
+# ------------------------------------------------------------------------------ Exp. 3: fig4
+rule sb_train_classification_grid:
+    output:
+        accuracy=f"{SB_DIR}/classification_accuracy.parquet",
+    params:
+        job=sb_job("fig4"),
+    threads: 2
+    conda: CONDA_ENV_GPU
+    script: "../scripts/sb_train_classification_grid.py"
+
+
+rule sb_fig4:
+    input:
+        accuracy=rules.sb_train_classification_grid.output.accuracy,
+    output:
+        png=figure_report("sb-fig4", SB_PAPER),
+        pdf=f"{RESULTS}/figures/sb-fig4.pdf",
+    params:
+        scale=config["scale"],
+    threads: 1
+    conda: CONDA_ENV
+    script: "../scripts/sb_fig4.py"
+
+
+figure_files("sb-fig4")
+
+
+# ------------------------------------------------------------------------------ decision maps: fig2, fig10
+rule sb_train_decision_maps:
+    output:
+        maps=f"{SB_DIR}/decision_maps/k{{k}}_L{{L}}_map.parquet",
+        data=f"{SB_DIR}/decision_maps/k{{k}}_L{{L}}_data.parquet",
+        accuracy=f"{SB_DIR}/decision_maps/k{{k}}_L{{L}}_accuracy.parquet",
+    wildcard_constraints:
+        k=r"\d+",
+        L=r"\d+",
+    params:
+        job=lambda wc: sb_job("decision_maps", frequency=int(wc.k), n_petals=int(wc.L)),
+    threads: 2
+    conda: CONDA_ENV_GPU
+    script: "../scripts/sb_train_decision_maps.py"
+
+
+def sb_map(name, k, L):
+    return f"{SB_DIR}/decision_maps/k{k}_L{L}_{name}.parquet"
+
+
+rule sb_fig2:
+    input:
+        maps=sb_map("map", SB["fig2"]["frequency"], SB["fig2"]["n_petals"]),
+        data=sb_map("data", SB["fig2"]["frequency"], SB["fig2"]["n_petals"]),
+        accuracy=sb_map("accuracy", SB["fig2"]["frequency"], SB["fig2"]["n_petals"]),
+    output:
+        png=figure_report("sb-fig2", SB_PAPER),
+        pdf=f"{RESULTS}/figures/sb-fig2.pdf",
+    params:
+        k=SB["fig2"]["frequency"],
+        n_petals=SB["fig2"]["n_petals"],
+        scale=config["scale"],
+    threads: 1
+    conda: CONDA_ENV
+    script: "../scripts/sb_fig2.py"
+
+
+figure_files("sb-fig2")
+
+
+rule sb_knn:
+    input:
+        dnn_map=sb_map("map", SB["fig10"]["spectrum"]["frequency"], SB["fig10"]["spectrum"]["n_petals"]),
+        data=sb_map("data", SB["fig10"]["spectrum"]["frequency"], SB["fig10"]["spectrum"]["n_petals"]),
+    output:
+        accuracy=f"{SB_DIR}/knn_accuracy.parquet",
+        radial=f"{SB_DIR}/radial_spectra.parquet",
+    params:
+        job=sb_job("fig10", decision_maps=SB["decision_maps"]),
+    threads: 1
+    conda: CONDA_ENV
+    script: "../scripts/sb_knn.py"
+
+
+rule sb_fig10:
+    input:
+        accuracy=rules.sb_knn.output.accuracy,
+        radial=rules.sb_knn.output.radial,
+    output:
+        png=figure_report("sb-fig10", SB_PAPER),
+        pdf=f"{RESULTS}/figures/sb-fig10.pdf",
+    params:
+        evaluation=SB["fig10"]["evaluation"],
+        scale=config["scale"],
+    threads: 1
+    conda: CONDA_ENV
+    script: "../scripts/sb_fig10.py"
+
+
+figure_files("sb-fig10")
+
+
+# ------------------------------------------------------------------------------ App. A.3: fig7
+rule sb_train_noise_regression:
+    output:
+        loss=f"{SB_DIR}/noise_regression_loss.parquet",
+    params:
+        job=sb_job("fig7"),
+    threads: 2
+    conda: CONDA_ENV_GPU
+    script: "../scripts/sb_train_noise_regression.py"
+
+
+rule sb_fig7:
+    input:
+        loss=rules.sb_train_noise_regression.output.loss,
+    output:
+        png=figure_report("sb-fig7", SB_PAPER),
+        pdf=f"{RESULTS}/figures/sb-fig7.pdf",
+    params:
+        scale=config["scale"],
+    threads: 1
+    conda: CONDA_ENV
+    script: "../scripts/sb_fig7.py"
+
+
+figure_files("sb-fig7")
+
+
+# ------------------------------------------------------------------------------ App. A.4: fig8, fig9
+rule sb_train_path_classifier:
+    output:
+        model=f"{SB_DIR}/path_classifier.pt",
+        metrics=f"{SB_DIR}/path_classifier_metrics.parquet",
+    params:
+        job=sb_job("fig8_9"),
+    threads: 2
+    conda: CONDA_ENV_GPU
+    script: "../scripts/sb_train_path_classifier.py"
+
+
+rule sb_input_paths:
+    input:
+        model=rules.sb_train_path_classifier.output.model,
+    output:
+        stats=f"{SB_DIR}/input_paths.parquet",
+        images=f"{SB_DIR}/input_path_images.parquet",
+    params:
+        job=sb_job("fig8_9"),
+    threads: 2
+    conda: CONDA_ENV_GPU
+    script: "../scripts/sb_input_paths.py"
+
+
+rule sb_fig8_9:
+    input:
+        stats=rules.sb_input_paths.output.stats,
+        images=rules.sb_input_paths.output.images,
+        metrics=rules.sb_train_path_classifier.output.metrics,
+    output:
+        png8=figure_report("sb-fig8", SB_PAPER),
+        pdf8=f"{RESULTS}/figures/sb-fig8.pdf",
+        png9=figure_report("sb-fig9", SB_PAPER),
+        pdf9=f"{RESULTS}/figures/sb-fig9.pdf",
+    params:
+        scale=config["scale"],
+    threads: 1
+    conda: CONDA_ENV
+    script: "../scripts/sb_fig8_9.py"
+
+
+figure_files("sb-fig8")
+figure_files("sb-fig9")

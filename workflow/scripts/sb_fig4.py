@@ -1,0 +1,7 @@
+"""Rule sb_fig4: training accuracy over (k, L) for the binarised sine on γ_L."""
+
+from netspectra import io
+from netspectra.figures import sb, style
+
+fig = sb.plot_fig4(io.read_table(snakemake.input.accuracy, "sb_accuracy"), scale=snakemake.params.scale)  # noqa: F821
+style.save(fig, snakemake.output.png, snakemake.output.pdf)  # noqa: F821

@@ -1,0 +1,7 @@
+"""Rule sb_fig5: robustness of frequency components to random parameter perturbations."""
+
+from netspectra import io
+from netspectra.figures import sb, style
+
+fig = sb.plot_fig5(io.read_table(snakemake.input.robustness, "sb_robustness"), scale=snakemake.params.scale)  # noqa: F821
+style.save(fig, snakemake.output.png, snakemake.output.pdf)  # noqa: F821
