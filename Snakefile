@@ -23,9 +23,11 @@ include: "workflow/rules/rr_chebyshev.smk"
 include: "workflow/rules/rr_paths.smk"
 include: "workflow/rules/rr_figures.smk"
 include: "workflow/rules/rr_training.smk"
+include: "workflow/rules/rr_weightspace.smk"
 include: "workflow/rules/ff.smk"
 include: "workflow/rules/fp.smk"
 include: "workflow/rules/sb.smk"
+include: "workflow/rules/report.smk"
 
 
 rule all:

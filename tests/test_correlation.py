@@ -10,6 +10,15 @@ from netspectra.models import build_model
 N = 256
 
 
+@pytest.fixture(autouse=True, scope="module")
+def one_thread():
+    """One torch thread: on a shared, busy CPU two OpenMP threads spin-wait on each other."""
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(before)
+
+
 def _rng(seed=0):
     return np.random.default_rng(seed)
 

@@ -26,7 +26,8 @@ def one_thread():
 
 
 def image_cfg(**changes):
-    return {"sample_image": "camera", "image_file": None, "image_size": 12, "row": 5, "widths": [16, 16],
+    return {"sample_image": "camera", "image_file": None, "image_size": 12, "row": 5, "row_pixels": "train",
+            "widths": [16, 16],
             "stds": [[0.08, 0.08], [0.5, 0.08]], "learning_rate": 1e-2, "n_steps": 30, "record_every": 10,
             "snapshot_steps": [10], "frequencies": None, "peaks": PEAKS} | changes
 
@@ -89,6 +90,8 @@ def test_image_experiment_tables(tmp_path):
     merged = delta.merge(spectra, on=["run", "step", "frequency"])
     gap = (merged.target_amplitude - merged.output_amplitude).abs() / merged.target_amplitude
     assert (merged.delta_f >= gap - 1e-9).all()
+    # row_pixels train: the DFT of the row's 6 training pixels has bins 0..3
+    assert sorted(spectra.frequency.unique()) == [0, 1, 2, 3]
     snaps = tables["snapshots"]
     assert sorted(snaps.step.unique()) == [10, 30]
     assert len(snaps) == 2 * 2 * 12 * 12 and snaps.train.sum() == 2 * 2 * 12 * 6
@@ -96,6 +99,15 @@ def test_image_experiment_tables(tmp_path):
     small = losses[losses.run == runs[0]].sort_values("step")
     assert small.train_loss.iloc[-1] < small.train_loss.iloc[0]
     write_and_check(tables, tmp_path, "fp_train_image", cfg)
+
+
+def test_row_pixels_all_takes_the_whole_row():
+    cfg = image_cfg(row_pixels="all", stds=[[0.1, 0.1]], n_steps=0)
+    spectra = fp_experiments.run_image(cfg, delta_kind="complex", device=CPU, seed=0)["spectra"]
+    image, _ = fp_experiments.image_target(cfg)
+    assert sorted(spectra.frequency.unique()) == list(range(7))
+    expected = np.abs(np.fft.rfft(image[5])) / 12 * np.array([1, 2, 2, 2, 2, 2, 1])
+    assert spectra.sort_values("frequency").target_amplitude.to_numpy() == pytest.approx(expected, rel=1e-5)
 
 
 def test_curve_experiment_tables(tmp_path):
@@ -144,12 +156,9 @@ def dry_run(tmp_path, overlay):
 
 
 @pytest.mark.parametrize("overlay,expected", [
-    ({"fp": {"image": {"stds": [[0.1, 0.1]]}}}, ["is too short", "stds"]),
-    ({"fp": {"delta_kind": "relative"}}, ["'relative' is not one of"]),
-    ({"fp": {"image": {"row": 99}}}, ["fp.image.row 99"]),
+    ({"fp": {"image": {"stds": [[0.1, 0.1]]}, "delta_kind": "complex"}}, ["is too short", "stds"]),
     ({"fp": {"image": {"snapshot_steps": [7]}}}, ["fp.image.snapshot_steps", "multiple of record_every"]),
     ({"fp": {"image_fig5": {"image_file": "no/such/picture.png"}}}, ["fp.image_fig5.image_file", "no/such/picture.png"]),
-    ({"fp": {"mnist": {"dataset": "mnist"}}, "data_dir": "no_data_here"}, ["fp.mnist.dataset", "train-images-idx3-ubyte"]),
 ])
 def test_bad_fp_config_stops_before_any_job(tmp_path, overlay, expected):
     run = dry_run(tmp_path, overlay)

@@ -122,8 +122,9 @@ def test_profile_names_every_gpu_rule(rule_envs):
         assigned = {name for name, res in load_profile(path)["set-resources"].items() if res.get("gpu")}
         missing = gpu_rules(rule_envs) - assigned
         assert not missing, f"{path.relative_to(ROOT)}: add set-resources with gpu: 1 for {sorted(missing)}"
-        stray = assigned - gpu_rules(rule_envs) - {"rr_train"}  # rr_train: named before its rule file lands
-        assert not stray, f"{path.relative_to(ROOT)}: gpu for rules that are not GPU rules: {sorted(stray)}"
+        cpu_rules = {name for name, env in rule_envs.items() if env != GPU_ENV}
+        stray = assigned & cpu_rules
+        assert not stray, f"{path.relative_to(ROOT)}: gpu for CPU rules (conda: CONDA_ENV): {sorted(stray)}"
     assert load_profile(LOCAL)["resources"]["gpu"] >= 1
 
 

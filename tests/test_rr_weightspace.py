@@ -21,6 +21,15 @@ RESNET = {"arch": "resnet", "depth": 8, "version": 2, "activation": "leaky_relu"
 TOY = {"arch": "toycnn", "depth": 3, "width": 4, "activation": "relu", "image_size": 8}
 
 
+@pytest.fixture(autouse=True, scope="module")
+def one_thread():
+    """One torch thread: on a shared, busy CPU two OpenMP threads spin-wait on each other."""
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(before)
+
+
 @pytest.fixture(scope="module")
 def batch():
     g = torch.Generator().manual_seed(0)
@@ -110,3 +119,11 @@ def test_branch_correlation_curves_one_line_per_activation():
     fig = rr_weightspace.branch_correlation_curves(pd.DataFrame(rows))
     labels = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
     assert labels == ["relu", "tanh"]
+
+
+def test_grid_column_recovered_from_variant_ids():
+    table = pd.DataFrame({"variant": ["radius-0.1", "radius-10.0", "radius-1e-05_width-4"], "k": [1, 1, 1]})
+    assert rr_weightspace.with_grid_column(table, "radius").radius.tolist() == [0.1, 10.0, 1e-05]
+    assert rr_weightspace.with_grid_column(table.assign(radius=2.0), "radius").radius.eq(2.0).all()
+    with pytest.raises(ValueError, match="width"):
+        rr_weightspace.with_grid_column(table, "width")

@@ -118,6 +118,10 @@ def image_target(cfg: dict) -> tuple[np.ndarray, str]:
 def run_image(cfg: dict, *, delta_kind: str, device: torch.device, seed: int) -> dict[str, pd.DataFrame]:
     """Fit the image from pixel coordinates on its odd columns, one member per entry of ``cfg["stds"]``.
 
+    Δ_F and the spectra are those of row ``cfg["row"]``, on its training pixels (``row_pixels: train``) or on
+    all its pixels (``all``; then test pixels enter the spectrum and frequencies above the training grid's
+    Nyquist alias onto the followed peaks).
+
     Returns DataFrames ``delta_f`` (run, step, frequency, delta_f, kind), ``spectra`` (run, step, frequency,
     target_amplitude, output_amplitude, is_peak), ``losses`` (run, step, train_loss, test_loss) and
     ``snapshots`` (run, step, row, col, value, target, train) at ``cfg["snapshot_steps"]`` and the last step.
@@ -130,7 +134,10 @@ def run_image(cfg: dict, *, delta_kind: str, device: torch.device, seed: int) ->
     coords = torch.tensor(fp_data.pixel_coordinates(size, size), dtype=torch.float32, device=device)
     values = torch.tensor(image.ravel(), dtype=torch.float32, device=device)
     train = torch.tensor(fp_data.odd_column_mask(size, size).ravel(), device=device)
-    line = torch.arange(cfg["row"] * size, (cfg["row"] + 1) * size, device=device)
+    # The row's pixels whose spectrum Δ_F follows: its training pixels (odd columns, an even grid of S/2
+    # points; the authors' code takes spectra of the training samples) or every pixel of the row.
+    columns = np.arange(1, size, 2) if cfg["row_pixels"] == "train" else np.arange(size)
+    line = torch.tensor(cfg["row"] * size + columns, device=device)
     target_spectrum = fprinciple.dft(values[line])
     peaks = _peaks(target_spectrum, cfg)
     snapshot_steps = set(cfg["snapshot_steps"]) | {cfg["n_steps"]}

@@ -76,7 +76,7 @@ def forward(stacked: StackedParams, x: torch.Tensor) -> torch.Tensor:
     return h
 
 
-def predict(stacked: StackedParams, x: torch.Tensor, chunk_size: int = 65536) -> torch.Tensor:
+def predict(stacked: StackedParams, x: torch.Tensor, chunk_size: int = 16384) -> torch.Tensor:
     """:func:`forward` without gradients, in chunks of ``chunk_size`` inputs to bound memory."""
     with torch.no_grad():
         return torch.cat([forward(stacked, part) for part in torch.split(x, chunk_size, dim=-2)], dim=1)

@@ -125,6 +125,17 @@ SCHEMAS: dict[str, dict[str, str]] = {
         "frequency_rms": "float", "train_mse": "float", "test_mse": "float",
     },
     # --- report / claims ---
+    # one row per checked claim; holds is NA (nullable boolean) where the claim was not or could not be checked
+    "claims": {
+        "figure": "str", "paper": "str", "claim": "str", "statistic": "str", "value": "float", "comparison": "str",
+        "threshold": "float", "holds": "bool", "note": "str", "scale": "str",
+    },
+    # netspectra roughness (CLI): h per layer of a user's model
+    "roughness": {
+        "model": "str", "layer": "int", "layer_name": "str", "h": "float", "h_std": "float", "intercept": "float",
+        "r2": "float", "k_min": "int", "k_max": "int", "n_paths": "int", "n_directions": "int", "n_points": "int", "radius": "float",
+        "direction_kind": "str",
+    },
 }
 
 _KIND_CHECKS = {

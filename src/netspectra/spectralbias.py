@@ -203,7 +203,7 @@ def binarised_sine_grid(frequencies: Sequence[int], n_petals: Sequence[int], n_p
     members = pd.DataFrame([(k, L, r) for k in frequencies for L in n_petals for r in range(n_runs)],
                            columns=["k", "n_petals", "replicate"])
     phases = random_phases(len(members), 1, seed)[:, 0]
-    k = torch.as_tensor(members["k"].to_numpy(), dtype=torch.float64)
+    k = torch.tensor(members["k"].tolist(), dtype=torch.float64)
     labels = (torch.sin(2 * math.pi * k[:, None] * z[None] + phases[:, None]) > 0).double()
     index = {L: i for i, L in enumerate(n_petals)}
     inputs = shapes[[index[L] for L in members["n_petals"]]]

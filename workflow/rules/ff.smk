@@ -111,7 +111,8 @@ rule ff_train_fits:
         cfg=FF["fig3"],
         data=data_config(),
         seed=config["seed"],
-    threads: 2
+    # Small networks: per-step overhead dominates and a second thread only spins (paper scale: GPU).
+    threads: 1
     conda: CONDA_ENV_GPU
     script: "../scripts/ff_train_fits.py"
 

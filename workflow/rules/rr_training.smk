@@ -134,7 +134,22 @@ def check_rr_datasets():
                             + "\n".join(problems))
 
 
+def check_training_jobs():
+    """Every job of every training experiment in use, checked at parse time (bad options stop the run)."""
+    from netspectra.training import check_job
+
+    used = {config["rr"][fig]["training"] for fig in ("fig8", "fig10", "fig9") if _enabled(fig)}
+    used |= {e["checkpoint"]["training"] for e in config["rr"].get("paths", {}).values() if "checkpoint" in e}
+    for exp_id in sorted(used):
+        for job_id, job in training_jobs(exp_id).items():
+            try:
+                check_job(job["model"], job["members"])
+            except ValueError as error:
+                raise ValueError(f"config rr.training.experiments.{exp_id} (job {job_id}): {error}") from None
+
+
 check_rr_datasets()
+check_training_jobs()
 # Fail at parse time (not at DAG time) on checkpoint references that cannot resolve.
 for _path_exp, _exp in config["rr"].get("paths", {}).items():
     if "checkpoint" in _exp:

@@ -15,7 +15,7 @@ out = snakemake.output  # noqa: F821
 torch.set_num_threads(snakemake.threads)  # noqa: F821
 dev = device.resolve(job["device"])
 x, _, n_classes, source = image_batch.first_batch(job["dataset"], job["data_dir"], job["split"], job["batch_size"],
-                                                  job["seed"], dev)
+                                                  job["seed"], dev, job["input_size"])
 model = build_model(image_batch.fitted_spec(job["model"], x, n_classes), seed=seed_for(job["seed"], 0)).to(dev)
 paths = layerwise_paths(model, x, layers=job["varied_layers"], record=job["record"], n_directions=job["n_directions"],
                         n_points=job["n_points"], radius=job["radius"], max_paths_per_layer=job["max_paths_per_layer"],

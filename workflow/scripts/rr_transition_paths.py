@@ -11,7 +11,7 @@ job = snakemake.params.job  # noqa: F821 (injected by Snakemake)
 torch.set_num_threads(snakemake.threads)  # noqa: F821
 dev = device.resolve(job["device"])
 x, y, n_classes, source = image_batch.first_batch(job["dataset"], job["data_dir"], job["split"], job["batch_size"],
-                                                  job["seed"], dev)
+                                                  job["seed"], dev, job["input_size"])
 spec = image_batch.fitted_spec(job["model"], x, n_classes)
 table = transition_paths(spec, {"slope": job["slopes"], "nu": job["nus"]}, x, y, n_points=job["n_points"],
                          radius=job["radius"], layer=job["layer"], n_paths=job["n_paths"],

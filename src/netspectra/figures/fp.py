@@ -52,9 +52,10 @@ def parameter_magnitudes(mnist: pd.DataFrame) -> plt.Figure:
         ax.set_xlabel("epoch")
         ax.set_ylabel("|parameter|")
         ax.set_ylim(bottom=0)
-    axes[0, 0].legend(fontsize=8)
+    handles, labels = axes[0, 0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="lower center", ncol=4, fontsize=9, bbox_to_anchor=(0.5, -0.02))
     fig.suptitle(f"Parameter magnitudes during training ({mnist.data_source.iloc[0] if 'data_source' in mnist else ''})")
-    fig.tight_layout()
+    fig.tight_layout(rect=(0, 0.07, 1, 1))
     return fig
 
 

@@ -175,3 +175,14 @@ def layerwise(paths: pd.DataFrame, spectra_df: pd.DataFrame, ylabel: str) -> plt
     ax_s.set(xscale="log", yscale="log", xlabel="frequency k (cycles per path)", ylabel=ylabel)
     fig.colorbar(ScalarMappable(norm, cmap), ax=[ax_p, ax_s], label="varied layer (0 = input layer)", shrink=0.85)
     return fig
+
+
+def with_grid_column(table: pd.DataFrame, key: str) -> pd.DataFrame:
+    """``table`` with a float column ``key`` parsed from the variant ids (``radius-0.1_...``) when the
+    table does not carry it (sampling options such as the radius are not copied into spectra tables)."""
+    if key in table:
+        return table
+    values = table.variant.str.extract(rf"(?:^|_){key}-([-+0-9.eE]+)(?:_|$)", expand=False)
+    if values.isna().any():
+        raise ValueError(f"column {key!r} is neither in the table nor in every variant id")
+    return table.assign(**{key: values.astype(float)})
