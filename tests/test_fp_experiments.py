@@ -73,9 +73,32 @@ def test_image_file_wins_over_sample_image(tmp_path):
     assert "stripes.png" in source and image.shape == (10, 10)
 
 
-def test_image_experiment_tables(tmp_path):
+@pytest.fixture(scope="module")
+def image_tables():
+    torch.set_num_threads(1)
+    return fp_experiments.run_image(image_cfg(), delta_kind="complex", device=CPU, seed=0)
+
+
+@pytest.fixture(scope="module")
+def curve_tables():
+    torch.set_num_threads(1)
+    return fp_experiments.run_curve(curve_cfg(), delta_kind="magnitude", device=CPU, seed=0)
+
+
+MNIST_CFG = {"dataset": "digits", "widths": [16], "loss": "mse", "learning_rate": 1e-2, "batch_size": 256,
+             "n_epochs": 2}
+MNIST_STDS = [[0.1, 0.1], [0.3, 0.01]]
+
+
+@pytest.fixture(scope="module")
+def mnist_history():
+    torch.set_num_threads(1)
+    return fp_experiments.run_mnist(MNIST_CFG, MNIST_STDS, data_dir=None, device=CPU, seed=0)
+
+
+def test_image_experiment_tables(tmp_path, image_tables):
     cfg = image_cfg()
-    tables = fp_experiments.run_image(cfg, delta_kind="complex", device=CPU, seed=0)
+    tables = image_tables
     assert set(tables) == {"delta_f", "spectra", "losses", "snapshots"}
     runs = ["w0.08_b0.08", "w0.5_b0.08"]
     delta = tables["delta_f"]
@@ -110,9 +133,9 @@ def test_row_pixels_all_takes_the_whole_row():
     assert spectra.sort_values("frequency").target_amplitude.to_numpy() == pytest.approx(expected, rel=1e-5)
 
 
-def test_curve_experiment_tables(tmp_path):
+def test_curve_experiment_tables(tmp_path, curve_tables):
     cfg = curve_cfg()
-    tables = fp_experiments.run_curve(cfg, delta_kind="magnitude", device=CPU, seed=0)
+    tables = curve_tables
     assert set(tables) == {"delta_f", "spectra", "losses", "outputs", "spectral_norms"}
     assert (tables["delta_f"].kind == "magnitude").all()
     outputs = tables["outputs"]
@@ -133,11 +156,8 @@ def test_flipped_target_follows_the_configured_frequencies():
         fp_experiments.run_curve(curve_cfg(frequencies=[100]), delta_kind="complex", device=CPU, seed=0)
 
 
-def test_mnist_experiment_table(tmp_path):
-    cfg = {"dataset": "digits", "widths": [16], "loss": "mse", "learning_rate": 1e-2, "batch_size": 256,
-           "n_epochs": 2}
-    stds = [[0.1, 0.1], [0.3, 0.01]]
-    history = fp_experiments.run_mnist(cfg, stds, data_dir=None, device=CPU, seed=0)
+def test_mnist_experiment_table(tmp_path, mnist_history):
+    cfg, stds, history = MNIST_CFG, MNIST_STDS, mnist_history
     assert len(history) == 2 * 3 and sorted(history.epoch.unique()) == [0, 1, 2]
     start = history[history.epoch == 0].set_index("run")
     # at initialisation the mean |N(0, σ²)| draw is σ·sqrt(2/π)
@@ -145,6 +165,31 @@ def test_mnist_experiment_table(tmp_path):
     assert history.train_accuracy.between(0, 1).all() and history.test_accuracy.between(0, 1).all()
     assert "digits" in history.data_source.iloc[0]
     write_and_check({"mnist": history}, tmp_path, "fp_train_mnist", cfg | {"stds": stds})
+
+
+def test_every_figure_draws_from_its_tables(image_tables, curve_tables, mnist_history):
+    from netspectra.figures import fp
+
+    flipped = fp_experiments.run_curve(curve_cfg(target="flipped_ramp", n_points=16, x_min=-1.0, x_max=1.0,
+                                                 frequencies=[1, 4, 7]), delta_kind="complex", device=CPU, seed=0)
+    cases = {
+        "fp-fig1": ({"mnist": mnist_history}, {}),
+        "fp-fig2": (image_tables, {"member": 0, "row": 5, "spectrum_step": 10}),
+        "fp-fig3": ({"mnist": mnist_history}, {}),
+        "fp-fig4": (image_tables, {"member": 1, "row": 5}),
+        "fp-fig6": (flipped, {}),
+        "fp-fig7": (curve_tables, {}),
+    }
+    for fig_id, (tables, options) in cases.items():
+        figure = fp.draw(fig_id, tables, **options)
+        n_lines = sum(len(ax.lines) + len(ax.images) for ax in figure.axes)
+        assert n_lines > 0, fig_id
+        assert all(ax.get_xlabel() for ax in figure.axes if ax.axison and (ax.lines or ax.images)), fig_id
+        fp.plt.close(figure)
+    with pytest.raises(ValueError, match="member 2"):
+        fp.draw("fp-fig4", image_tables, member=2, row=5)
+    with pytest.raises(ValueError, match="unknown F-Principle figure"):
+        fp.draw("fp-fig9", image_tables)
 
 
 def dry_run(tmp_path, overlay):

@@ -28,11 +28,11 @@ from . import powerlaw
 Tables = dict[str, pd.DataFrame]
 Row = dict[str, object]
 
-PAPERS = {
+PAPERS = {  # as the figure rules name the report categories
     "rr": "Ringing ReLUs (ICLR 2021)",
     "sb": "On the Spectral Bias of Neural Networks",
     "fp": "F-Principle (Xu, Fourier analysis)",
-    "ff": "Fourier Features (Tancik et al. 2020)",
+    "ff": "Fourier Features Let Networks Learn High Frequency Functions in Low Dimensional Domains",
 }
 
 # Every figure id of the experiment catalogue, in its order, with the claim the catalogue gives.
@@ -787,7 +787,7 @@ def to_html(table: pd.DataFrame, title: str) -> str:
     parts = [f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>{escape(title)}</title><style>"
              "body{font-family:sans-serif;font-size:13px;margin:1em}table{border-collapse:collapse;width:100%}"
              "th,td{border:1px solid #bbb;padding:3px 6px;text-align:left;vertical-align:top}"
-             "th{background:#f0f0f0}td.num{text-align:right;white-space:nowrap}</style></head><body>",
+             "th{background:#f0f0f0}td.num,td.id{text-align:right;white-space:nowrap}td.id{text-align:left}</style></head><body>",
              f"<h2>{escape(title)}</h2><p>{escape(summary)}.</p>"]
     for paper, rows in table.groupby("paper", sort=False):
         parts.append(f"<h3>{escape(paper)}</h3><table><tr><th>figure</th><th>claim</th><th>statistic</th>"
@@ -795,8 +795,8 @@ def to_html(table: pd.DataFrame, title: str) -> str:
         for r in rows.itertuples():
             label, colour = _NA_STYLE if pd.isna(r.holds) else _HOLDS_STYLE[bool(r.holds)]
             test = "" if not r.comparison else f"{r.comparison} {_format_value(r.threshold)}"
-            parts.append(f"<tr style='background:{colour}'><td>{escape(r.figure)}</td><td>{escape(r.claim)}</td>"
-                         f"<td>{escape(r.statistic)}</td><td class='num'>{_format_value(r.value)}</td>"
+            parts.append(f"<tr style='background:{colour}'><td class='id'>{escape(r.figure)}</td>"
+                         f"<td>{escape(r.claim)}</td><td>{escape(r.statistic)}</td><td class='num'>{_format_value(r.value)}</td>"
                          f"<td class='num'>{escape(test)}</td><td>{label}</td><td>{escape(r.note)}</td></tr>")
         parts.append("</table>")
     parts.append("</body></html>")

@@ -5,8 +5,9 @@ The paper's networks are tanh MLPs whose weights and biases are drawn from N(0, 
 (the init-std settings it compares) share one architecture and train as ONE batched model: parameters are
 stacked with a leading member axis M, in the layout of :mod:`netspectra.ensemble` (``{"0.weight": (M, out,
 in), "0.bias": (M, out), "2.weight": ...}``, the names of :func:`tanh_mlp`), and every layer is one
-``torch.baddbmm``. For these plain MLPs this is about twice as fast on CPU as ``vmap`` over
-``functional_call`` (``ensemble.train_ensemble``), which matters at quick scale; ``ensemble.predict(
+``torch.baddbmm``. For these small MLPs, whose steps are dominated by per-call overhead on CPU, that
+measured 1.1–3× more steps per second than ``vmap`` over ``functional_call`` (``ensemble.train_ensemble``)
+on the shared 2-core machine (bench/fp_training.py), which matters at quick scale; ``ensemble.predict(
 tanh_mlp(...), stacked, x)`` gives the same outputs (tests/test_fp_training.py checks it).
 
 The loss of the ensemble is the SUM of the member losses, so member m's gradient is its own loss's

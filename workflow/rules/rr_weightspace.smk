@@ -22,6 +22,8 @@ def _check_rr_weightspace():
         if exp not in config["rr"]["paths"]:
             raise ValueError(f"rr.paths.{exp} is missing: the figure {exp} is drawn from it")
     fig4 = config["rr"]["paths"]["rr-fig4"]
+    if "activation" not in fig4["grid"] or "shortcut" not in fig4["grid"]:
+        raise ValueError("rr.paths.rr-fig4.grid needs activation and shortcut (the figure's columns and rows)")
     if fig4["layers"] != "last" or fig4["max_paths_per_layer"] != 1:
         raise ValueError("rr.paths.rr-fig4 needs layers: last and max_paths_per_layer: 1 (one path per direction)")
 
@@ -69,6 +71,8 @@ rule rr_fig4:
     output:
         png=figure_report("rr-fig4", RR_WEIGHTSPACE),
         pdf=f"{RESULTS}/figures/rr-fig4.pdf",
+    params:
+        activations=config["rr"]["paths"]["rr-fig4"]["grid"]["activation"],
     threads: 1
     conda:
         CONDA_ENV
@@ -97,6 +101,8 @@ rule rr_fig6:
     output:
         png=figure_report("rr-fig6", RR_WEIGHTSPACE),
         pdf=f"{RESULTS}/figures/rr-fig6.pdf",
+    params:
+        **{k: config["rr"]["fig6"][k] for k in ("activations", "n_points", "n_bins", "band_width", "detrend", "window")},
     threads: 1
     conda:
         CONDA_ENV

@@ -11,9 +11,9 @@ metrics = io.read_table(inp.metrics, "sb_classifier_metrics")
 source = str(stats["data_source"].iloc[0])
 val_acc = metrics["val_accuracy"].dropna()
 model_note = f"{source}; classifier validation accuracy {val_acc.iloc[-1]:.3f}" if len(val_acc) else source
-names = [str(c) for c in range(int(images["target"].max()) + 1)] if len(images) else []
-names = names if len(names) != 10 or "cifar10" not in source else [
-    "airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck"]
+CIFAR10 = ["airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck"]
+n_classes = int(max(images["target"].max(), images["predicted"].max())) + 1 if len(images) else 0
+names = CIFAR10 if source.startswith("cifar10") else [str(c) for c in range(max(n_classes, 10))]
 n = len(stats)
 crossed = int(stats["crosses"].sum())
 fig8 = sb.plot_path_rows(images, "adversarial-adversarial", names, scale=p.scale, stats=stats,

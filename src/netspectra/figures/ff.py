@@ -111,8 +111,8 @@ def plot_fig2(kernels: pd.DataFrame, spectra: pd.DataFrame, *, scale: str) -> pl
     axes[3].set_ylabel("|DFT| of the NTK row")
     axes[3].set_title("(d) NTK Fourier spectrum", fontsize=10)
     if (kernels["kind"] == "empirical").any():
-        axes[3].plot([], [], "ko", ms=3, ls="none", label="empirical NTK")
-        axes[3].plot([], [], "k-", lw=2, label="analytic NTK")
+        axes[3].plot([], [], "o", color="0.5", ms=3, ls="none", label="empirical NTK (mean of networks)")
+        axes[3].plot([], [], "-", color="0.5", lw=2, label="analytic NTK")
         axes[3].legend(fontsize=8)
     fig.suptitle(f"ff-fig2 · NTK of a ReLU MLP with scalar input, standard parameterisation (scale: {scale})",
                  fontsize=10)
@@ -153,8 +153,8 @@ def plot_fig3(curves: pd.DataFrame, residuals: pd.DataFrame, functions: pd.DataF
         ax.set_xlabel("SGD step")
         ax.set_ylabel("mean squared error")
         ax.set_title(title, fontsize=10)
-    ax.plot([], [], "k-", label="network")
-    ax.plot([], [], "k--", label="NTK theory")
+    ax.plot([], [], "-", color="0.6", label="network")
+    ax.plot([], [], "--", color="0.6", label="NTK theory")
     ax.legend(fontsize=7, ncol=2)
     freqs = sorted(residuals["frequency"].unique())
     for i, (k, name) in enumerate(zip(freqs, ("low", "mid", "high") if len(freqs) == 3 else [""] * len(freqs))):

@@ -90,8 +90,7 @@ def _image(snapshots: pd.DataFrame, step: int, column: str = "value", only_train
 
 
 def _show(ax, img, title, vlim=1.0):
-    cmap = plt.get_cmap("gray").copy()
-    cmap.set_bad("white")
+    cmap = plt.get_cmap("gray").with_extremes(bad="white")   # test pixels left out are NaN
     im = ax.imshow(img, cmap=cmap, vmin=-vlim, vmax=vlim, interpolation="nearest")
     ax.set_title(title)
     ax.set_xlabel("column (x)")

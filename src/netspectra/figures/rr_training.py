@@ -61,7 +61,8 @@ def _panel(ax, table: pd.DataFrame, value: str, norm, cmap, fmt: str) -> plt.cm.
     for (r, c), v in np.ndenumerate(grid.to_numpy(float)):
         if diverged[r, c]:
             ax.add_patch(Rectangle((c - 0.5, r - 0.5), 1, 1, facecolor="0.85", edgecolor="0.3", hatch=DIVERGED_HATCH, lw=0))
-            ax.text(c, r, "diverged", ha="center", va="center", fontsize=7)
+            ax.text(c, r, "diverged", ha="center", va="center", fontsize=7,
+                    bbox=dict(facecolor="white", edgecolor="none", alpha=0.85, pad=1))
         elif np.isfinite(v):
             rgba = image.cmap(image.norm(v))
             ax.text(c, r, format(v, fmt), ha="center", va="center", fontsize=8,
@@ -79,7 +80,8 @@ def trainability_heatmaps(accuracy: pd.DataFrame, h: pd.DataFrame, n_last: int, 
     ``h``: version, shortcut, depth, slope, h. One column per (ResNet version, shortcut).
     """
     panels = sorted({(int(v), bool(s)) for v, s in zip(accuracy.version, accuracy.shortcut)})
-    fig, axes = plt.subplots(2, len(panels), figsize=(3.3 * len(panels) + 1.2, 6.2), squeeze=False)
+    fig, axes = plt.subplots(2, len(panels), figsize=(3.3 * len(panels) + 1.2, 6.6), squeeze=False,
+                             layout="constrained")
     acc = accuracy.assign(train_accuracy=100 * accuracy.train_accuracy)
     acc_norm = plt.Normalize(np.nanmin(acc.train_accuracy), np.nanmax(acc.train_accuracy))
     h_norm = plt.Normalize(np.nanmin(h.h), np.nanmax(h.h))
@@ -90,7 +92,7 @@ def trainability_heatmaps(accuracy: pd.DataFrame, h: pd.DataFrame, n_last: int, 
             ax = axes[i, j]
             image = _panel(ax, table[(table.version == version) & (table.shortcut == shortcut)], value, norm, cmap, fmt)
             ax.set_title(name, fontsize=9)
-            ax.set_xlabel("LeakyReLU negative slope α" if i == 1 else "")
+            ax.set_xlabel("LeakyReLU negative slope α")
             if j == 0:
                 ax.set_ylabel("depth (layers)")
         if j == len(panels) - 1:

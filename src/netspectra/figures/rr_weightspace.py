@@ -98,11 +98,12 @@ def median_h_selection(fits: pd.DataFrame, by: list[str]) -> pd.DataFrame:
     return picks.assign(n_paths_ranked=size[picks.index]).reset_index(drop=True)
 
 
-def median_paths(paths: pd.DataFrame, fits: pd.DataFrame, col: str = "activation", row: str = "shortcut") -> plt.Figure:
+def median_paths(paths: pd.DataFrame, fits: pd.DataFrame, col: str = "activation", row: str = "shortcut",
+                 col_order: list | None = None) -> plt.Figure:
     """rr-fig4: per (``col``, ``row``) variant, the path of median h (upper) and its magnitude spectrum
-    with the fitted power law (lower)."""
+    with the fitted power law (lower); columns in ``col_order`` (default: as in the table)."""
     picks = median_h_selection(fits, [row, col])
-    cols = list(dict.fromkeys(fits[col]))
+    cols = col_order or list(dict.fromkeys(fits[col]))
     rows = sorted(fits[row].unique())
     fig, axes = plt.subplots(2 * len(rows), len(cols), figsize=(3.3 * len(cols), 2.5 * 2 * len(rows)), squeeze=False)
     key = ["variant", "init", "direction", "layer"]
@@ -131,14 +132,20 @@ def median_paths(paths: pd.DataFrame, fits: pd.DataFrame, col: str = "activation
     return fig
 
 
-def branch_correlation_curves(corr: pd.DataFrame, hue: str = "activation") -> plt.Figure:
+def branch_correlation_curves(corr: pd.DataFrame, hue: str = "activation", floor: np.ndarray | None = None,
+                              hue_order: list | None = None) -> plt.Figure:
     """rr-fig6: mean |correlation| per frequency band (over images, units, blocks), one line per ``hue``;
-    the band shows ± one standard deviation over directions."""
+    the band shows ± one standard deviation over directions. ``floor`` (per band): the level of
+    independent paths, drawn dashed."""
     weighted = corr.assign(weighted=corr.mean_abs_correlation.fillna(0) * corr.n_pairs)
     per_direction = weighted.groupby([hue, "direction", "band_centre_k"], as_index=False)[["weighted", "n_pairs"]].sum()
     per_direction["r"] = per_direction.weighted / per_direction.n_pairs.where(per_direction.n_pairs > 0)
     fig, ax = plt.subplots(figsize=(5.2, 3.8))
-    sns.lineplot(per_direction, x="band_centre_k", y="r", hue=hue, errorbar="sd", marker="o", ax=ax)
+    sns.lineplot(per_direction, x="band_centre_k", y="r", hue=hue, hue_order=hue_order, errorbar="sd", marker="o", ax=ax)
+    if floor is not None:
+        centres = np.sort(corr.band_centre_k.unique())
+        ax.plot(centres, floor, color="0.4", ls="--", lw=1, label="independent white noise")
+        ax.legend(fontsize=8)
     ax.set(xlabel="band centre frequency k (cycles per path)",
            ylabel="mean |correlation| skip vs residual branch", ylim=(0, 1.02))
     fig.tight_layout()
