@@ -61,10 +61,12 @@ def main() -> None:
                 ((model(x) - y) ** 2).mean().backward()
                 opt.step()
 
-    rates = {name: rate(fn, args.steps) for name, fn in (("bmm", bmm), ("vmap", vmap), ("sequential", sequential))}
+    runners = (("bmm", bmm), ("vmap", vmap), ("sequential", sequential))
+    rates = {name: rate(fn, args.steps) for name, fn in runners}
     for name, r in rates.items():
         print(f"{name:>10}: {r:8.1f} ensemble steps/s")
-    print(f"bmm / vmap = {rates['bmm'] / rates['vmap']:.2f}, bmm / sequential = {rates['bmm'] / rates['sequential']:.2f}")
+    print(f"bmm / vmap = {rates['bmm'] / rates['vmap']:.2f}, "
+          f"bmm / sequential = {rates['bmm'] / rates['sequential']:.2f}")
 
 
 if __name__ == "__main__":

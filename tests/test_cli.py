@@ -104,5 +104,6 @@ def test_bad_factory_fails_with_a_message(capsys):
 
 
 def test_module_entry_point_runs():
-    run = subprocess.run([sys.executable, "-m", "netspectra.cli", "roughness", "--help"], capture_output=True, text=True)
+    run = subprocess.run([sys.executable, "-m", "netspectra.cli", "roughness", "--help"], capture_output=True,
+                         text=True)
     assert run.returncode == 0 and "MODULE:FACTORY" in run.stdout

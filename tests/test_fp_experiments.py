@@ -196,14 +196,16 @@ def dry_run(tmp_path, overlay):
     config = tmp_path / "overlay.yaml"
     config.write_text(yaml.safe_dump(overlay))
     # the target comes before --configfile, which takes every argument after it
-    return subprocess.run(["snakemake", "-n", "--forceall", "results/figures/fp-fig2.png", "-s", str(REPO / "Snakefile"),
-                           "-d", str(tmp_path), "--configfile", str(config)], capture_output=True, text=True)
+    return subprocess.run(["snakemake", "-n", "--forceall", "results/figures/fp-fig2.png",
+                           "-s", str(REPO / "Snakefile"), "-d", str(tmp_path), "--configfile", str(config)],
+                          capture_output=True, text=True)
 
 
 @pytest.mark.parametrize("overlay,expected", [
     ({"fp": {"image": {"stds": [[0.1, 0.1]]}, "delta_kind": "complex"}}, ["is too short", "stds"]),
     ({"fp": {"image": {"snapshot_steps": [7]}}}, ["fp.image.snapshot_steps", "multiple of record_every"]),
-    ({"fp": {"image_fig5": {"image_file": "no/such/picture.png"}}}, ["fp.image_fig5.image_file", "no/such/picture.png"]),
+    ({"fp": {"image_fig5": {"image_file": "no/such/picture.png"}}},
+     ["fp.image_fig5.image_file", "no/such/picture.png"]),
 ])
 def test_bad_fp_config_stops_before_any_job(tmp_path, overlay, expected):
     run = dry_run(tmp_path, overlay)

@@ -16,6 +16,7 @@ does not exist breaks the whole report.
 import copy
 import html
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -92,6 +93,8 @@ def report_data(page: str, name: str):
 
 def chromium(*args, timeout=180):
     if CHROMIUM is None:
+        if os.environ.get("NETSPECTRA_REQUIRE_CHROMIUM"):
+            pytest.fail("NETSPECTRA_REQUIRE_CHROMIUM is set but no chromium executable is on PATH")
         pytest.skip("Chromium not found: install Debian's chromium package (apt-get install -y chromium; .ci/run does)")
     return subprocess.run([CHROMIUM, *CHROMIUM_FLAGS, *args], capture_output=True, text=True, timeout=timeout)
 

@@ -102,7 +102,7 @@ def test_median_h_selection_picks_the_middle_path():
 
 
 def test_transition_figures_have_one_panel_per_grid_point(transition):
-    table = transition.assign(h=1.0)
+    table = transition.assign(h=1.0, intercept=0.0, k_min=1, k_max=3)
     fig = rr_weightspace.transition_grid(table)
     assert len([ax for ax in fig.axes if ax.lines]) == 4
     fig = rr_weightspace.transition_regimes(table)
@@ -127,3 +127,24 @@ def test_grid_column_recovered_from_variant_ids():
     assert rr_weightspace.with_grid_column(table.assign(radius=2.0), "radius").radius.eq(2.0).all()
     with pytest.raises(ValueError, match="width"):
         rr_weightspace.with_grid_column(table, "width")
+
+
+def test_median_paths_figure_shows_the_median_path_and_its_spectrum():
+    rng = np.random.default_rng(0)
+    rows, fits, spectra_rows = [], [], []
+    for act in ("linear", "relu"):
+        for shortcut in (False, True):
+            variant = f"activation-{act}_shortcut-{str(shortcut).lower()}"
+            for d, h in enumerate([2.0, 0.5, 1.0]):
+                key = {"variant": variant, "init": 0, "direction": d, "layer": 3, "activation": act, "shortcut": shortcut}
+                rows.append(key | {"values": rng.standard_normal(8) + d, "radius": 1.0, "path_index": 0})
+                fits.append(key | {"h": h, "intercept": 0.0, "k_min": 1, "k_max": 2})
+                spectra_rows += [key | {"k": k, "power": float(d + 1) / k} for k in range(1, 5)]
+    paths, fits, spec = pd.DataFrame(rows), pd.DataFrame(fits), pd.DataFrame(spectra_rows)
+    fig = rr_weightspace.median_paths(paths, fits, spec, col_order=["relu", "linear"])
+    top_left = fig.axes[0]
+    assert top_left.get_title() == "relu, no shortcut"
+    expected = paths[(paths.activation == "relu") & ~paths.shortcut & (paths.direction == 2)]["values"].iloc[0]
+    assert np.allclose(top_left.lines[0].get_ydata(), expected)  # h = 1.0 is the median of 2.0, 0.5, 1.0
+    spectrum_axis = fig.axes[2]  # row-major: the spectrum row under the first path row
+    assert np.allclose(spectrum_axis.lines[0].get_ydata(), np.sqrt(3.0 / np.arange(1, 5)))

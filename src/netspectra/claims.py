@@ -96,7 +96,8 @@ def check(claim: str, statistic: str, value: float, comparison: str, threshold: 
     value = float(value) if value is not None else math.nan
     holds = pd.NA if not math.isfinite(value) else bool(_OPS[comparison](value, threshold))
     if holds is pd.NA and not note:
-        note = "statistic not computable from this data (too few grid values or runs at this scale)"
+        note = ("statistic not computable from this data (e.g. one grid value or run at this scale, or a "
+                "quantity that never changes, such as a frequency that is never learnt)")
     return {"claim": claim, "statistic": statistic, "value": value, "comparison": comparison,
             "threshold": float(threshold), "holds": holds, "note": note}
 
@@ -278,7 +279,7 @@ def rr_fig4(t: Tables, p: dict) -> list[Row]:
     return rows
 
 
-def _h_vs_depth(fits: pd.DataFrame, claim_id: str) -> list[Row]:
+def _h_vs_depth(fits: pd.DataFrame) -> list[Row]:
     fits = fits.copy()
     fits["init_scheme"] = fits["init_scheme"].fillna("default") if "init_scheme" in fits else "default"
     mean = fits.groupby(["activation", "shortcut", "init_scheme", "depth"]).h.mean().reset_index()
@@ -290,17 +291,17 @@ def _h_vs_depth(fits: pd.DataFrame, claim_id: str) -> list[Row]:
     return [
         check("h of the last layer falls with depth without shortcuts", "max over activations (and init schemes) of "
               "Spearman ρ(depth, mean h), no shortcut", rho.max(), "<", -INCREASING),
-        check("shortcuts keep h high", "min over activations of mean h(shortcut) − mean h(no shortcut) at the largest "
-              "depth", smooth, ">", 0.0),
+        check("shortcuts keep h high", "min over activations of mean h(shortcut) − mean h(no shortcut) at the "
+              "largest depth", smooth, ">", 0.0),
     ]
 
 
 def rr_fig5(t: Tables, p: dict) -> list[Row]:
-    return _h_vs_depth(t["fits"], "rr-fig5")
+    return _h_vs_depth(t["fits"])
 
 
 def rr_fig16(t: Tables, p: dict) -> list[Row]:
-    return _h_vs_depth(t["fits"], "rr-fig16")
+    return _h_vs_depth(t["fits"])
 
 
 def rr_fig6(t: Tables, p: dict) -> list[Row]:
@@ -386,7 +387,8 @@ def rr_fig11(t: Tables, p: dict) -> list[Row]:
     change = (wide[last] - wide[first]).mean() if len(trained) else math.nan
     return [
         check("the blueshift persists after training (no shortcuts)", "min over panels and activations of Δh = "
-              "h(first) − h(last layer) of the trained weights", trained.min() if len(trained) else math.nan, ">", 0.0),
+              "h(first) − h(last layer) of the trained weights", trained.min() if len(trained) else math.nan,
+              ">", 0.0),
         check("the blueshift is weaker after training", "mean over panels and activations of Δh(trained) − "
               "Δh(epoch 0)", change, "<", 0.0),
     ]
@@ -423,7 +425,7 @@ def rr_fig14(t: Tables, p: dict) -> list[Row]:
     last = h[h.layer == h.layer.max()].set_index("width").h
     shift = blueshift(s, ["width"]).mean()
     value = (last.max() - last.min()) / shift if len(last) > 1 and shift > 0 else math.nan
-    note = "" if shift > 0 else f"no blueshift at this depth and scale (mean Δh = {shift:.3g}): nothing to compare with"
+    note = "" if shift > 0 else f"no blueshift at this depth and scale (mean Δh = {shift:.3g}): nothing to compare"
     return [check(CLAIMS["rr-fig14"], "range over widths of the last layer's h / mean blueshift Δh (the effect "
                   "of depth)", value, "<", 1.0, note)]
 
@@ -520,7 +522,8 @@ def sb_fig2(t: Tables, p: dict) -> list[Row]:
     near, far = distance <= spacing, distance > 4 * spacing
     value = differ[far].mean() - differ[near].mean() if near.any() and far.any() else math.nan
     return rows + [check("the networks differ off the manifold", "fraction of grid points where the two seeds' "
-                         "logit signs differ: far from the data (> 4 point spacings) − near it (≤ 1 spacing)", value,
+                         "logit signs differ: far from the data (> 4 point spacings) − near it (≤ 1 spacing)",
+                         value,
                          ">", 0.0)]
 
 
@@ -544,8 +547,8 @@ def sb_fig8(t: Tables, p: dict) -> list[Row]:
     return [
         check("no path (NEB, between endpoints of one class) crosses a decision boundary", "fraction of all paths "
               "that stay in their class", 1.0 - s.crosses.mean() if len(s) else math.nan, ">=", 1.0),
-        check("the paths are about as short as the straight line (paper: ≈3% longer)", "median length of the path "
-              "/ straight-line distance", s.length_ratio.median() if len(s) else math.nan, "<=", 1.1),
+        check("the paths are nearly straight (paper: on average 3.0 ± 0.3% longer)", "mean length of the path / "
+              "straight-line distance", s.length_ratio.mean() if len(s) else math.nan, "<=", 1.1),
     ]
 
 
@@ -689,30 +692,24 @@ def ff_fig1(t: Tables, p: dict) -> list[Row]:
 
 def ff_fig2(t: Tables, p: dict) -> list[Row]:
     s = t["spectra"]
-    s = s[np.isfinite(s.exponent) | np.isinf(s.exponent)]
-    s = s[s.exponent.notna() & (s.frequency > 0)]
-    if "kind" in s and (s.kind == "analytic").any():
+    s = s[(s.kernel == "power_law") & (s.frequency > 0)]  # the mappings a_j = j^-p, b_j = j
+    if (s.kind == "analytic").any():
         s = s[s.kind == "analytic"]
-    if "kernel" in s:
-        mapped = s[s.kernel.str.contains("fourier|mapped|power", case=False, regex=True)]
-        s = mapped if len(mapped) else s
     s = s.assign(fm=s.frequency * s.magnitude)
     g = s.groupby("exponent")[["fm", "magnitude"]].sum()
     width = g.fm / g.magnitude
-    return [check(CLAIMS["ff-fig2"], "Spearman ρ(exponent p, magnitude-weighted mean frequency of the kernel's "
-                  "spectrum)", spearman(width.index, width.to_numpy()), "<", -INCREASING)]
+    return [check(CLAIMS["ff-fig2"], "Spearman ρ(exponent p, magnitude-weighted mean frequency of the NTK row's "
+                  "spectrum), analytic kernel", spearman(width.index, width.to_numpy()), "<", -INCREASING)]
 
 
 def ff_fig3(t: Tables, p: dict) -> list[Row]:
     res = t["residuals"]
     res = res[res.exponent.notna()]
-    if "source" in res and (res.source != "theory").any():
-        res = res[res.source != "theory"]
+    res = res[res.source == "network"]  # not the NTK theory curves
     top = res[res.frequency == res.frequency.max()].groupby("exponent").amplitude.mean()
     curves = t["curves"]
     curves = curves[curves.exponent.notna() & (curves.split == "test")]
-    if "source" in curves and (curves.source != "theory").any():
-        curves = curves[curves.source != "theory"]
+    curves = curves[curves.source == "network"]
     test = _last(curves, ["exponent"]).groupby("exponent").mse.mean()
     overfit = test[test.index.min()] / test.min() if len(test) > 1 else math.nan
     return [
@@ -727,7 +724,8 @@ def ff_fig4(t: Tables, p: dict) -> list[Row]:
     s = t["sweep"]
     s = s[s.generator != "dense"]
     cell = s.groupby(["signal_exponent", "generator", "scale"]).agg(
-        x=("frequency_rms", lambda v: np.log10(v).mean()), y=("test_mse", lambda v: np.log10(v).mean())).reset_index()
+        x=("frequency_rms", lambda v: np.log10(v).mean()),
+        y=("test_mse", lambda v: np.log10(v.clip(lower=1e-30)).mean())).reset_index()
     r2, interior = [], []
     for _, family in cell.groupby("signal_exponent"):
         if family.scale.nunique() >= 3:
@@ -769,7 +767,7 @@ def claims_table(rows: list[Row], scale: str) -> pd.DataFrame:
 
 
 _HOLDS_STYLE = {True: ("holds", "#d9f2d9"), False: ("does not hold", "#f8d7d7")}
-_NA_STYLE = ("not evaluated", "#eeeeee")
+_NA_STYLE = ("undecided", "#eeeeee")  # not evaluated, or the statistic is NaN: the note says why
 
 
 def _format_value(value: float) -> str:
@@ -782,12 +780,13 @@ def to_html(table: pd.DataFrame, title: str) -> str:
 
     counts = table.holds.value_counts(dropna=False)
     summary = (f"{int(counts.get(True, 0))} hold, {int(counts.get(False, 0))} do not hold, "
-               f"{int(table.holds.isna().sum())} not evaluated, of {len(table)} checks on "
+               f"{int(table.holds.isna().sum())} undecided, of {len(table)} checks on "
                f"{table.figure.nunique()} figures")
     parts = [f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>{escape(title)}</title><style>"
              "body{font-family:sans-serif;font-size:13px;margin:1em}table{border-collapse:collapse;width:100%}"
              "th,td{border:1px solid #bbb;padding:3px 6px;text-align:left;vertical-align:top}"
-             "th{background:#f0f0f0}td.num,td.id{text-align:right;white-space:nowrap}td.id{text-align:left}</style></head><body>",
+             "th{background:#f0f0f0}td.num{text-align:right;white-space:nowrap}td.id{white-space:nowrap}"
+             "</style></head><body>",
              f"<h2>{escape(title)}</h2><p>{escape(summary)}.</p>"]
     for paper, rows in table.groupby("paper", sort=False):
         parts.append(f"<h3>{escape(paper)}</h3><table><tr><th>figure</th><th>claim</th><th>statistic</th>"
@@ -796,7 +795,8 @@ def to_html(table: pd.DataFrame, title: str) -> str:
             label, colour = _NA_STYLE if pd.isna(r.holds) else _HOLDS_STYLE[bool(r.holds)]
             test = "" if not r.comparison else f"{r.comparison} {_format_value(r.threshold)}"
             parts.append(f"<tr style='background:{colour}'><td class='id'>{escape(r.figure)}</td>"
-                         f"<td>{escape(r.claim)}</td><td>{escape(r.statistic)}</td><td class='num'>{_format_value(r.value)}</td>"
+                         f"<td>{escape(r.claim)}</td><td>{escape(r.statistic)}</td>"
+                         f"<td class='num'>{_format_value(r.value)}</td>"
                          f"<td class='num'>{escape(test)}</td><td>{label}</td><td>{escape(r.note)}</td></tr>")
         parts.append("</table>")
     parts.append("</body></html>")

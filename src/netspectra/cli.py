@@ -195,7 +195,8 @@ def run_roughness(args: argparse.Namespace) -> pd.DataFrame:
     table.insert(0, "model", args.model)
     config = vars(args) | {"data_source": source, "device_used": str(dev)}
     if args.output:
-        io.write_table(table, args.output, schema="roughness", rule="netspectra roughness", config=config, seed=args.seed)
+        io.write_table(table, args.output, schema="roughness", rule="netspectra roughness", config=config,
+                       seed=args.seed)
     if args.paths_output:
         paths.insert(0, "init", 0)
         paths.insert(0, "variant", "cli")

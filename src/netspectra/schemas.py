@@ -133,8 +133,8 @@ SCHEMAS: dict[str, dict[str, str]] = {
     # netspectra roughness (CLI): h per layer of a user's model
     "roughness": {
         "model": "str", "layer": "int", "layer_name": "str", "h": "float", "h_std": "float", "intercept": "float",
-        "r2": "float", "k_min": "int", "k_max": "int", "n_paths": "int", "n_directions": "int", "n_points": "int", "radius": "float",
-        "direction_kind": "str",
+        "r2": "float", "k_min": "int", "k_max": "int", "n_paths": "int", "n_directions": "int", "n_points": "int",
+        "radius": "float", "direction_kind": "str",
     },
 }
 

@@ -35,6 +35,15 @@ def rr_spectra(experiment):
     return f"{RESULTS}/rr/spectra/{experiment}.parquet"
 
 
+def rr_spectra_ylabel(spectra_options):
+    """Axis label of a mean power spectrum that names how the paths' spectra were taken."""
+    steps = [name for name, on in (
+        ("detrended", spectra_options["detrend"] == "linear"), ("Hann", spectra_options["window"] == "hann"),
+        ("k²-weighted", spectra_options["weight"] == "k2"), ("path-normalised", spectra_options["normalise"] == "path_norm"),
+    ) if on]
+    return "power |z_k|²" + (f" ({', '.join(steps)})" if steps else "")
+
+
 # ---------------------------------------------------------------- rr-fig1: slope × ν transition of one path
 rule rr_transition_paths:
     output:
@@ -56,6 +65,9 @@ rule rr_fig1:
         b=figure_report("rr-fig1", RR_WEIGHTSPACE, "b"),
         pdf_a=f"{RESULTS}/figures/rr-fig1a.pdf",
         pdf_b=f"{RESULTS}/figures/rr-fig1b.pdf",
+    params:
+        detrend=config["rr"]["fig1"]["detrend"],
+        window=config["rr"]["fig1"]["window"],
     threads: 1
     conda:
         CONDA_ENV
@@ -68,11 +80,14 @@ rule rr_fig4:
     input:
         paths=experiment_path_files("rr-fig4"),
         fits=f"{RESULTS}/rr/fits/rr-fig4.parquet",
+        spectra=rr_spectra("rr-fig4"),
     output:
         png=figure_report("rr-fig4", RR_WEIGHTSPACE),
         pdf=f"{RESULTS}/figures/rr-fig4.pdf",
     params:
         activations=config["rr"]["paths"]["rr-fig4"]["grid"]["activation"],
+        detrend=config["rr"]["paths"]["rr-fig4"]["spectra"]["detrend"],
+        window=config["rr"]["paths"]["rr-fig4"]["spectra"]["window"],
     threads: 1
     conda:
         CONDA_ENV
@@ -118,7 +133,7 @@ rule rr_fig7:
         png=figure_report("rr-fig7", RR_WEIGHTSPACE),
         pdf=f"{RESULTS}/figures/rr-fig7.pdf",
     params:
-        ylabel="power |z_k|², path-normalised",
+        ylabel=rr_spectra_ylabel(config["rr"]["paths"]["rr-fig7"]["spectra"]),
         hue="version",
     threads: 1
     conda:
@@ -150,7 +165,7 @@ for _fig, (_col, _row) in RR_LAYER_SPECTRA.items():
         params:
             col=_col,
             row=_row,
-            ylabel="power |z_k|², path-normalised",
+            ylabel=rr_spectra_ylabel(config["rr"]["paths"][_fig]["spectra"]),
         threads: 1
         conda:
             CONDA_ENV
@@ -180,7 +195,7 @@ rule rr_fig15:
         png=figure_report("rr-fig15", RR_WEIGHTSPACE),
         pdf=f"{RESULTS}/figures/rr-fig15.pdf",
     params:
-        ylabel="power |z_k|², path-normalised",
+        ylabel=rr_spectra_ylabel(config["rr"]["fig15"]["spectra"]),
     threads: 1
     conda:
         CONDA_ENV

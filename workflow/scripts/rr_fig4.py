@@ -3,8 +3,9 @@ import pandas as pd
 from netspectra import io
 from netspectra.figures import rr_weightspace, style
 
-inp, out = snakemake.input, snakemake.output  # noqa: F821 (injected by Snakemake)
+inp, out, params = snakemake.input, snakemake.output, snakemake.params  # noqa: F821 (injected by Snakemake)
 paths = pd.concat([io.read_table(p, "paths") for p in inp.paths], ignore_index=True)
-fits = io.read_table(inp.fits, "fits")
-fig = rr_weightspace.median_paths(paths, fits, col_order=snakemake.params.activations)  # noqa: F821
+fits, spectra = io.read_table(inp.fits, "fits"), io.read_table(inp.spectra, "spectra")
+fig = rr_weightspace.median_paths(paths, fits, spectra, col_order=params.activations,
+                                  ylabel=rr_weightspace.spectrum_label(params.detrend, params.window))
 style.save(fig, out.png, out.pdf)

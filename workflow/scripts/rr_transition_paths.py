@@ -18,7 +18,8 @@ table = transition_paths(spec, {"slope": job["slopes"], "nu": job["nus"]}, x, y,
                          batchnorm=job["batchnorm"], chunk=job["chunk"], seed=job["seed"])
 k = spectra.frequencies(job["n_points"])
 k_min, k_max = job["fit"]["k_min"], job["fit"]["k_max"] or job["n_points"] // 4
-fit = powerlaw.fit(k, spectra.magnitude_spectrum(np.stack(table["values"].to_numpy())), k_min, k_max)
+magnitudes = spectra.magnitude_spectrum(np.stack(table["values"].to_numpy()), job["detrend"], job["window"])
+fit = powerlaw.fit(k, magnitudes, k_min, k_max)
 table = table.assign(**fit, k_min=k_min, k_max=k_max)
 table.insert(0, "experiment", job["experiment"])
 for key, value in job["model"].items():

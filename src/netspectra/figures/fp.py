@@ -20,6 +20,11 @@ def _std_label(df: pd.DataFrame) -> str:
     return f"init std (w, b) = ({df.weight_std.iloc[0]:g}, {df.bias_std.iloc[0]:g})"
 
 
+def _source(df: pd.DataFrame) -> str:
+    """The data a table was computed from (its ``data_source`` column), for titles."""
+    return str(df.data_source.iloc[0]) if "data_source" in df else ""
+
+
 def _runs(df: pd.DataFrame) -> list[str]:
     """Run labels in the order the members were configured (first appearance)."""
     return list(dict.fromkeys(df.run))
@@ -54,7 +59,7 @@ def parameter_magnitudes(mnist: pd.DataFrame) -> plt.Figure:
         ax.set_ylim(bottom=0)
     handles, labels = axes[0, 0].get_legend_handles_labels()
     fig.legend(handles, labels, loc="lower center", ncol=4, fontsize=9, bbox_to_anchor=(0.5, -0.02))
-    fig.suptitle(f"Parameter magnitudes during training ({mnist.data_source.iloc[0] if 'data_source' in mnist else ''})")
+    fig.suptitle(f"Parameter magnitudes during training ({_source(mnist)})")
     fig.tight_layout(rect=(0, 0.07, 1, 1))
     return fig
 
@@ -72,7 +77,7 @@ def accuracy_curves(mnist: pd.DataFrame) -> plt.Figure:
     ax.set_ylabel("accuracy")
     ax.set_ylim(0, 1.02)
     ax.legend(title="init std (w, b)", fontsize=8)
-    ax.set_title(f"Accuracy for several initialisations ({mnist.data_source.iloc[0] if 'data_source' in mnist else ''})")
+    ax.set_title(f"Accuracy for several initialisations ({_source(mnist)})")
     fig.tight_layout()
     return fig
 
@@ -167,7 +172,7 @@ def image_convergence(tables: dict[str, pd.DataFrame], member: int, row: int, sp
     for ax in axes[1, len(snap_steps):3]:
         ax.axis("off")
     _losses(axes[1, 3], losses, "(h) loss")
-    fig.suptitle(f"{_std_label(delta)}; {snaps.data_source.iloc[0] if 'data_source' in snaps else ''}")
+    fig.suptitle(f"{_std_label(delta)}; {_source(snaps)}")
     fig.tight_layout()
     return fig
 
@@ -183,7 +188,8 @@ def large_init_image(tables: dict[str, pd.DataFrame], member: int, row: int) -> 
     axes[0, 1].axhline(row, color="red", ls="--", lw=1.2)
     _losses(axes[0, 2], losses, "(b) loss")
     line = snaps[(snaps.step == last) & (snaps.row == row)].sort_values("col")
-    for ax, is_train, name in ((axes[1, 0], True, "training (odd) columns"), (axes[1, 1], False, "test (even) columns")):
+    panels = ((axes[1, 0], True, "training (odd) columns"), (axes[1, 1], False, "test (even) columns"))
+    for ax, is_train, name in panels:
         df = line[line.train == is_train]
         ax.plot(df.col, df.target, "r.-", label="target")
         ax.plot(df.col, df.value, "b.-", label="network")

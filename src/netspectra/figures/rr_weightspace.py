@@ -27,18 +27,24 @@ def _t(row: pd.Series) -> np.ndarray:
     return np.linspace(0.0, row["radius"], len(row["values"]))
 
 
-def _magnitude(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    return spectra.frequencies(len(values)), spectra.magnitude_spectrum(values)
+def _magnitude(values: np.ndarray, detrend: str = "none", window: str = "none") -> tuple[np.ndarray, np.ndarray]:
+    return spectra.frequencies(len(values)), spectra.magnitude_spectrum(values, detrend, window)
+
+
+def spectrum_label(detrend: str, window: str) -> str:
+    """Axis label of a magnitude spectrum, naming the detrending and window applied before the DFT."""
+    steps = [s for s, on in (("detrended", detrend == "linear"), ("Hann", window == "hann")) if on]
+    return "|z_k|" + (f" ({', '.join(steps)})" if steps else "")
 
 
 REGIMES = (("linear", 1.0, 0.0), ("ReLU, no shortcut", 0.0, 0.0), ("ReLU, shortcut (ResNet)", 0.0, 1.0))
 
 
-def transition_regimes(table: pd.DataFrame) -> plt.Figure:
+def transition_regimes(table: pd.DataFrame, detrend: str = "none", window: str = "none") -> plt.Figure:
     """rr-fig1a: the path (top) and its magnitude spectrum (bottom) in the three corner regimes.
 
-    ``table`` holds one row per (slope, nu, path) with ``values``, ``radius`` and ``h``; the first
-    recorded path is shown.
+    ``table`` holds one row per (slope, nu, path) with ``values``, ``radius`` and ``h`` (fitted on the
+    spectrum taken with ``detrend`` and ``window``); the first recorded path is shown.
     """
     first = table[table.path_index == table.path_index.iloc[0]]
     fig, axes = plt.subplots(2, len(REGIMES), figsize=(4.0 * len(REGIMES), 6.0))
@@ -47,12 +53,14 @@ def transition_regimes(table: pd.DataFrame) -> plt.Figure:
         v = _values(row)
         axes[0, j].plot(_t(row), v, color="C0", lw=1)
         axes[0, j].set(title=f"{label}\nslope {slope:g}, ν {nu:g}", xlabel=PATH_XLABEL)
-        k, mag = _magnitude(v)
+        k, mag = _magnitude(v, detrend, window)
         axes[1, j].loglog(k, mag, color="C0", lw=1, label="|z_k|")
-        axes[1, j].loglog(k, mag[0] / k, color="0.5", ls="--", lw=0.8, label="1/k")
+        fit_k = k[(k >= row["k_min"]) & (k <= row["k_max"])]
+        axes[1, j].loglog(fit_k, np.exp(row["intercept"]) * fit_k ** (-row["h"]), color="C3", lw=1.2,
+                          label="power-law fit")
         axes[1, j].set(xlabel="frequency k (cycles per path)", title=f"h = {row['h']:.2f}")
     axes[0, 0].set_ylabel("layer output f(x, W + t·D)")
-    axes[1, 0].set_ylabel("magnitude |z_k|")
+    axes[1, 0].set_ylabel(spectrum_label(detrend, window))
     axes[1, -1].legend(fontsize=8)
     fig.tight_layout()
     return fig
@@ -98,10 +106,11 @@ def median_h_selection(fits: pd.DataFrame, by: list[str]) -> pd.DataFrame:
     return picks.assign(n_paths_ranked=size[picks.index]).reset_index(drop=True)
 
 
-def median_paths(paths: pd.DataFrame, fits: pd.DataFrame, col: str = "activation", row: str = "shortcut",
-                 col_order: list | None = None) -> plt.Figure:
-    """rr-fig4: per (``col``, ``row``) variant, the path of median h (upper) and its magnitude spectrum
-    with the fitted power law (lower); columns in ``col_order`` (default: as in the table)."""
+def median_paths(paths: pd.DataFrame, fits: pd.DataFrame, spectra_df: pd.DataFrame, col: str = "activation",
+                 row: str = "shortcut", col_order: list | None = None, ylabel: str = "magnitude |z_k|") -> plt.Figure:
+    """rr-fig4: per (``col``, ``row``) variant, the path of median h (upper) and the magnitude spectrum
+    the fit was made on, √power from ``spectra_df``, with the fitted power law (lower); columns in
+    ``col_order`` (default: as in the table). Needs one path per (variant, init, direction, layer)."""
     picks = median_h_selection(fits, [row, col])
     cols = col_order or list(dict.fromkeys(fits[col]))
     rows = sorted(fits[row].unique())
@@ -117,7 +126,8 @@ def median_paths(paths: pd.DataFrame, fits: pd.DataFrame, col: str = "activation
             rtitle = ("shortcut" if rval else "no shortcut") if row == "shortcut" else f"{row} {rval}"
             ax_p.plot(_t(path), v, lw=0.9)
             ax_p.set(title=f"{cval}, {rtitle}", xlabel=PATH_XLABEL)
-            k, mag = _magnitude(v)
+            spec = spectra_df.set_index(key).loc[tuple(pick[key])].sort_values("k")
+            k, mag = spec.k.to_numpy(), np.sqrt(spec.power.to_numpy())
             ax_s.loglog(k, mag, lw=0.9, label="|z_k|")
             fit_k = k[(k >= pick.k_min) & (k <= pick.k_max)]
             ax_s.loglog(fit_k, np.exp(pick.intercept) * fit_k ** (-pick.h), color="C3", lw=1.2,
@@ -126,7 +136,7 @@ def median_paths(paths: pd.DataFrame, fits: pd.DataFrame, col: str = "activation
                      title=f"median h = {pick.h:.2f} (of {pick.n_paths_ranked})")
             if j == 0:
                 ax_p.set_ylabel("last-layer output")
-                ax_s.set_ylabel("magnitude |z_k|")
+                ax_s.set_ylabel(ylabel)
     axes[1, -1].legend(fontsize=7)
     fig.tight_layout()
     return fig
@@ -153,12 +163,19 @@ def branch_correlation_curves(corr: pd.DataFrame, hue: str = "activation", floor
 
 
 def last_layer_spectra(spectra_df: pd.DataFrame, ylabel: str, hue: str = "version") -> plt.Figure:
-    """rr-fig7: mean power spectrum of the last layer (over inits and directions), one line per ``hue``."""
+    """rr-fig7: (left) mean power spectrum of the last layer (over inits and directions), one line per
+    ``hue``; (right) each line divided by the first, so that small differences at high k are visible."""
     mean = spectra_df.groupby([hue, "k"], as_index=False).power.mean()
-    mean[hue] = mean[hue].map(lambda v: f"v{v}" if hue == "version" else str(v))
-    fig, ax = plt.subplots(figsize=(5.2, 3.8))
-    sns.lineplot(mean, x="k", y="power", hue=hue, ax=ax, marker=".")
-    ax.set(xscale="log", yscale="log", xlabel="frequency k (cycles per path)", ylabel=ylabel)
+    label = (lambda v: f"v{v}") if hue == "version" else str
+    fig, (ax, ax_r) = plt.subplots(1, 2, figsize=(10, 3.8))
+    groups = list(mean.groupby(hue))
+    reference_name, reference = groups[0]
+    for i, (name, g) in enumerate(groups):
+        ax.loglog(g.k, g.power, color=f"C{i}", lw=1.2, label=label(name))
+        ax_r.semilogx(g.k, g.power.to_numpy() / reference.power.to_numpy(), color=f"C{i}", lw=1.2, label=label(name))
+    ax.set(xlabel="frequency k (cycles per path)", ylabel=ylabel)
+    ax_r.set(xlabel="frequency k (cycles per path)", ylabel=f"power relative to {label(reference_name)}")
+    ax.legend(title=hue)
     fig.tight_layout()
     return fig
 
@@ -170,7 +187,7 @@ def layerwise(paths: pd.DataFrame, spectra_df: pd.DataFrame, ylabel: str) -> plt
     layers = np.sort(paths.varied_layer.unique())
     norm = Normalize(layers.min(), layers.max())
     cmap = plt.get_cmap("coolwarm")
-    fig, (ax_p, ax_s) = plt.subplots(1, 2, figsize=(10.5, 3.9))
+    fig, (ax_p, ax_s) = plt.subplots(1, 2, figsize=(11, 4.0), layout="constrained")
     first = paths[(paths.direction == paths.direction.min()) & (paths.path_index == paths.path_index.iloc[0])]
     for _, row in first.sort_values("varied_layer").iterrows():
         v = _values(row)

@@ -33,7 +33,8 @@ def _extent(xs, ys):
 
 
 def _scale_note(fig, scale: str, extra: str = ""):
-    fig.text(0.99, 0.005, f"scale: {scale}{extra}", ha="right", va="bottom", fontsize=7, color="0.4")
+    """A grey line under the figure (outside the axes, kept by the tight bounding box)."""
+    fig.text(0.01, -0.01, f"scale: {scale}{extra}", ha="left", va="top", fontsize=7, color="0.4")
 
 
 # ------------------------------------------------------------------------------------------- sb-fig1
