@@ -13,6 +13,7 @@ Snakemake renders them: Jinja2 with the config, then docutils), because a captio
 does not exist breaks the whole report.
 """
 
+import base64
 import copy
 import html
 import json
@@ -20,6 +21,7 @@ import os
 import re
 import shutil
 import subprocess
+import urllib.parse
 from pathlib import Path
 
 import matplotlib.image
@@ -142,6 +144,9 @@ def test_claims_table_is_in_the_report_and_lists_every_figure(report):
     results = report_data(page, "results")
     entry = results["results/claims.html"]
     assert entry["mime_type"] == "text/html"
+    header, data = entry["data_uri"].split(",", 1)
+    shown = base64.b64decode(data).decode() if header.endswith(";base64") else urllib.parse.unquote(data)
+    assert all(f">{fig}<" in shown for fig in claims.FIGURE_IDS)
     table = io.read_table(report / "results/claims.parquet", "claims")
     assert list(dict.fromkeys(table.figure)) == list(claims.FIGURE_IDS)
     checked = table[table.figure.isin(FIGURES)]

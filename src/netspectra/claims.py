@@ -119,6 +119,16 @@ def spearman(x: Sequence, y: Sequence) -> float:
     return float(stats.spearmanr(x, y).statistic)
 
 
+def per(values: pd.Series | dict, what: str = "") -> str:
+    """A note listing the per-group values behind a min/max/order statistic, e.g. "per activation: relu 0.8, …"."""
+    items = values.items() if isinstance(values, dict) else values.to_dict().items()
+
+    def name(key):
+        return ", ".join(map(str, key)) if isinstance(key, tuple) else str(key)
+
+    return (f"per {what}: " if what else "") + "; ".join(f"{name(k)} {v:.3g}" for k, v in items)
+
+
 def order_margin(values: dict, expected: Sequence[str]) -> float:
     """Smallest ``values[a] − values[b]`` over adjacent pairs of ``expected`` (largest first) that are present.
 
@@ -250,16 +260,17 @@ def rr_fig3(t: Tables, p: dict) -> list[Row]:
         rho = c.groupby("activation")[["layer", "centroid"]].apply(lambda g: spearman(g.layer, g.centroid))
         rows.append(check(f"({panel}) the spectral bump travels to higher k with depth (no shortcuts, {what})",
                           "min over activations of Spearman ρ(layer, power-weighted mean k)", rho.min(), ">",
-                          INCREASING))
+                          INCREASING, per(rho, "activation")))
     a = t["a"]
     shift = blueshift(a, ["activation", "shortcut"]).unstack("shortcut")
     if False in shift:
         rows.append(check("(a) blueshift ReLU > tanh > softplus (no shortcuts)", "smallest gap in Δh = h(first) − "
                           "h(last layer) between adjacent activations of that order",
-                          order_margin(shift[False].to_dict(), RR_ORDER), ">", 0.0))
+                          order_margin(shift[False].to_dict(), RR_ORDER), ">", 0.0, "Δh " + per(shift[False])))
     if False in shift and True in shift:
         rows.append(check("(a) shortcuts damp the blueshift (keep ~1/k in all layers)", "min over activations of "
-                          "Δh(no shortcut) − Δh(shortcut)", (shift[False] - shift[True]).min(), ">", 0.0))
+                          "Δh(no shortcut) − Δh(shortcut)", (shift[False] - shift[True]).min(), ">", 0.0,
+                          per(shift[False] - shift[True], "activation")))
     return rows
 
 
@@ -269,13 +280,16 @@ def rr_fig4(t: Tables, p: dict) -> list[Row]:
     nonlinear = [a for a in h.index if a != "linear"]
     rows = []
     if True in h and False in h:
+        note = "median h (no shortcut / shortcut): " + "; ".join(
+            f"{a} {h.loc[a, False]:.3g} / {h.loc[a, True]:.3g}" for a in h.index)
         rows.append(check("shortcuts damp the blueshift of nonlinear networks", "min over nonlinear activations of "
                           "median h(shortcut) − median h(no shortcut), last layer",
-                          (h.loc[nonlinear, True] - h.loc[nonlinear, False]).min(), ">", 0.0))
+                          (h.loc[nonlinear, True] - h.loc[nonlinear, False]).min(), ">", 0.0, note))
     if "linear" in h.index and False in h:
         rows.append(check("a linear network shows no blueshift: smoother than every nonlinear one (no shortcuts)",
                           "median h(linear) − max over nonlinear activations of median h, no shortcut",
-                          h.loc["linear", False] - h.loc[nonlinear, False].max(), ">", 0.0))
+                          h.loc["linear", False] - h.loc[nonlinear, False].max(), ">", 0.0,
+                          "median h, no shortcut: " + per(h[False])))
     return rows
 
 
@@ -290,9 +304,10 @@ def _h_vs_depth(fits: pd.DataFrame) -> list[Row]:
     smooth = (gap[True] - gap[False]).min() if {True, False} <= set(gap.columns) else math.nan
     return [
         check("h of the last layer falls with depth without shortcuts", "max over activations (and init schemes) of "
-              "Spearman ρ(depth, mean h), no shortcut", rho.max(), "<", -INCREASING),
+              "Spearman ρ(depth, mean h), no shortcut", rho.max(), "<", -INCREASING, "ρ " + per(rho)),
         check("shortcuts keep h high", "min over activations of mean h(shortcut) − mean h(no shortcut) at the "
-              "largest depth", smooth, ">", 0.0),
+              "largest depth", smooth, ">", 0.0,
+              per(gap[True] - gap[False], "activation") if {True, False} <= set(gap.columns) else ""),
     ]
 
 
@@ -310,7 +325,8 @@ def rr_fig6(t: Tables, p: dict) -> list[Row]:
     ratio = corr[corr.columns.min()] / corr[upper].mean(axis=1)
     return [
         check("the branch correlation decays with frequency", "min over activations of mean |correlation| in the "
-              "lowest band / its mean over the upper half of the bands", ratio.min(), ">", 1.0),
+              "lowest band / its mean over the upper half of the bands", ratio.min(), ">", 1.0,
+              per(ratio, "activation")),
         check("the decay is strongest for ReLU, then tanh, then softplus", "smallest gap of that ratio between "
               "adjacent activations of the order ReLU > tanh > softplus", order_margin(ratio.to_dict(), RR_ORDER),
               ">", 0.0),
@@ -385,12 +401,15 @@ def rr_fig11(t: Tables, p: dict) -> list[Row]:
     wide = shift.pivot_table(index=["panel", "activation"], columns="epoch", values="shift")
     trained = wide[last] if last in wide and last != first else pd.Series(dtype=float)
     change = (wide[last] - wide[first]).mean() if len(trained) else math.nan
+    note = "Δh (epoch 0 / trained) per panel, activation: " + "; ".join(
+        f"{panel} {act} {wide.loc[(panel, act), first]:.3g} / {wide.loc[(panel, act), last]:.3g}"
+        for panel, act in wide.index) if len(trained) else ""
     return [
         check("the blueshift persists after training (no shortcuts)", "min over panels and activations of Δh = "
               "h(first) − h(last layer) of the trained weights", trained.min() if len(trained) else math.nan,
-              ">", 0.0),
+              ">", 0.0, note),
         check("the blueshift is weaker after training", "mean over panels and activations of Δh(trained) − "
-              "Δh(epoch 0)", change, "<", 0.0),
+              "Δh(epoch 0)", change, "<", 0.0, note),
     ]
 
 
@@ -409,13 +428,13 @@ def rr_fig12(t: Tables, p: dict) -> list[Row]:
     shift = blueshift(with_grid_column(t["input"], "radius"), ["radius"]).sort_index()
     value = shift.iloc[-1] - shift.iloc[0] if len(shift) > 1 else math.nan
     return [check(CLAIMS["rr-fig12"], "Δh = h(first) − h(last layer) at the largest radius minus at the smallest",
-                  value, ">", 0.0)]
+                  value, ">", 0.0, "Δh " + per(shift, "radius"))]
 
 
 def rr_fig13(t: Tables, p: dict) -> list[Row]:
     shift = blueshift(no_shortcut(t["input"]), ["activation"])
     return [check("along the normalised gradient the blueshift is visible (no shortcuts)", "min over activations "
-                  "of Δh = h(first) − h(last layer)", shift.min(), ">", 0.0,
+                  "of Δh = h(first) − h(last layer)", shift.min(), ">", 0.0, "Δh " + per(shift, "activation") + "; "
                   "the damping relative to random directions (rr-fig3) is not tested: other depth at quick scale")]
 
 
@@ -441,7 +460,7 @@ def rr_fig15(t: Tables, p: dict) -> list[Row]:
 def rr_fig17(t: Tables, p: dict) -> list[Row]:
     shift = blueshift(no_shortcut(t["input"]), ["activation"])
     return [check(CLAIMS["rr-fig17"], "min over activations of Δh = h(first) − h(last layer), no shortcut",
-                  shift.min(), ">", 0.0)]
+                  shift.min(), ">", 0.0, "Δh " + per(shift, "activation"))]
 
 
 # ------------------------------------------------------------------------------------------ spectral bias
@@ -458,7 +477,8 @@ def sb_fig1(t: Tables, p: dict) -> list[Row]:
     growth = curve.groupby(by).spectral_norm.agg(lambda v: np.log(v.iloc[-1] / v.iloc[0]))
     return [
         check("low frequencies are learnt first, whatever the amplitudes", f"min over amplitude settings of Spearman "
-              f"ρ(k, first step with mean |f̃(k)|/A ≥ {HALF}) (never = last)", rho.min(), ">", INCREASING),
+              f"ρ(k, first step with mean |f̃(k)|/A ≥ {HALF}) (never = last)", rho.min(), ">", INCREASING,
+              "ρ " + per(rho, "setting")),
         check("the layers' spectral norms grow during training", "geometric mean over layers (and settings) of "
               "spectral norm at the last step / at step 0", float(np.exp(growth.mean())), ">", 1.0),
     ]

@@ -17,7 +17,8 @@ Usage::
         return nn.Sequential(nn.Linear(1, 256), nn.ReLU(), nn.Linear(256, 1))
 
     base, params = init_stacked(mlp, seeds=range(10), device="cpu")
-    x = torch.linspace(0, 1, 200).unsqueeze(1)                 # (N, 1), shared by all members
+    x = torch.arange(200).unsqueeze(1) / 200                   # (N, 1), shared by all members
+    phases = 2 * torch.pi * torch.rand(10)
     y = torch.sin(2 * torch.pi * 5 * x + phases.view(-1, 1, 1))  # (M, N, 1), one target per member
 
     def record(step, params):          # called every ``record_every`` steps, under no_grad

@@ -26,6 +26,15 @@ def _check_rr_weightspace():
         raise ValueError("rr.paths.rr-fig4.grid needs activation and shortcut (the figure's columns and rows)")
     if fig4["layers"] != "last" or fig4["max_paths_per_layer"] != 1:
         raise ValueError("rr.paths.rr-fig4 needs layers: last and max_paths_per_layer: 1 (one path per direction)")
+    fig15 = config["rr"]["fig15"]
+    if fig15["varied_layers"] != "all" and fig15["model"]["arch"] in ("toycnn", "resnet"):
+        model = fig15["model"]
+        depth = model.get("depth", 10 if model["arch"] == "toycnn" else 20)
+        # layer_names: Toy-CNN stem + units; ResNet stem + 3·(depth − 2)/6 blocks + pool
+        n_layers = depth + 1 if model["arch"] == "toycnn" else (depth - 2) // 2 + 2
+        bad = [k for k in fig15["varied_layers"] if not -n_layers <= k < n_layers]
+        if bad:
+            raise ValueError(f"rr.fig15.varied_layers {bad} out of range: the model has layers 0..{n_layers - 1}")
 
 
 _check_rr_weightspace()
