@@ -435,7 +435,8 @@ def rr_fig13(t: Tables, p: dict) -> list[Row]:
     shift = blueshift(no_shortcut(t["input"]), ["activation"])
     return [check("along the normalised gradient the blueshift is visible (no shortcuts)", "min over activations "
                   "of Δh = h(first) − h(last layer)", shift.min(), ">", 0.0, "Δh " + per(shift, "activation") + "; "
-                  "the damping relative to random directions (rr-fig3) is not tested: other depth at quick scale")]
+                  "the damping relative to random directions (rr-fig3) is not tested: the two figures may use "
+                  "networks of different depth")]
 
 
 def rr_fig14(t: Tables, p: dict) -> list[Row]:
@@ -649,8 +650,8 @@ def fp_fig3(t: Tables, p: dict) -> list[Row]:
     return [
         check("small weight init generalises better", "final test accuracy: small − large weight std",
               weight_gap, ">", 0.0),
-        check("the bias init matters little", "|test accuracy change from a large bias std| / test accuracy gain "
-              "from a small weight std", bias_gap / weight_gap if weight_gap else math.nan, "<", 1.0),
+        check("the bias init matters little", "|change of the final test accuracy from a large bias std| / |its "
+              "change from a large weight std|", bias_gap / abs(weight_gap) if weight_gap else math.nan, "<", 1.0),
     ]
 
 
