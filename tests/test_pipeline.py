@@ -55,6 +55,6 @@ def test_fits_hold_h_and_fit_range(pipeline):
 def test_rerun_resumes_where_it_stopped(pipeline):
     lost = pipeline / "results/rr/fits/rr-fig5.parquet"
     lost.unlink()
-    log = snakemake(pipeline)
+    log = snakemake(pipeline, "results/rr/fits/rr-fig5.parquet")
     assert lost.exists()
     assert "sample_paths" not in log.split("Job stats:")[1].split("total")[0]  # paths were not recomputed

@@ -73,6 +73,7 @@ rule claims:
             f"{RESULTS}/claims.html",
             caption="../report/claims.rst",
             category="Paper claims",
+            subcategory="claims table",
             labels={"table": "claims", "scale": config["scale"]},
         ),
     params:

@@ -8,7 +8,9 @@ from netspectra import io, powerlaw
 job = snakemake.params.job  # noqa: F821
 spec = io.read_table(snakemake.input[0], "spectra")  # noqa: F821
 keys = [c for c in spec.columns if c not in ("k", "power", "n_paths")]
-wide = spec.pivot_table(index=keys, columns="k", values="power", dropna=False, sort=True)
+# set_index/unstack keeps only the (variant, init, direction, layer) groups that exist; grid columns that a
+# variant lacks stay NaN in the index instead of multiplying the groups.
+wide = spec.set_index(keys + ["k"]).power.unstack("k").sort_index()
 k = wide.columns.to_numpy()
 k_min = job["fit"]["k_min"]
 k_max = job["fit"]["k_max"] or int(2 * k.max()) // 4

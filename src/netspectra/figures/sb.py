@@ -19,7 +19,18 @@ def _heatmap(ax, table: pd.DataFrame, x: str, y: str, value: str, *, vmin=0.0, v
     xs, ys = grid.columns.to_numpy(), grid.index.to_numpy()
     im = ax.imshow(grid.to_numpy(), aspect="auto", origin=origin, vmin=vmin, vmax=vmax, cmap=cmap,
                    interpolation="nearest", extent=_extent(xs, ys))
+    ax.grid(False)
     return im
+
+
+def _panels_with_colorbar(n: int, *, panel_width: float, extra_width: float, height: float):
+    """n heat-map axes, one colorbar axis and one wider axis on the right, without overlaps."""
+    fig = plt.figure(figsize=(panel_width * n + extra_width + 1.6, height))
+    gs = fig.add_gridspec(1, n + 3, width_ratios=[1] * n + [0.07, 0.45, extra_width / panel_width], wspace=0.25)
+    heat = [fig.add_subplot(gs[0, i]) for i in range(n)]
+    cax = fig.add_subplot(gs[0, n])
+    right = fig.add_subplot(gs[0, n + 2])
+    return fig, heat, cax, right
 
 
 def _extent(xs, ys):
@@ -97,16 +108,16 @@ def plot_fig3(spectrum: pd.DataFrame, loss: pd.DataFrame, *, scale: str) -> plt.
     """(a–d) spectrum of f∘γ_L over (frequency, step) for each L; (e) MSE loss curves."""
     petals = sorted(spectrum["n_petals"].unique())
     n = len(petals)
-    fig, axes = plt.subplots(1, n + 1, figsize=(3.3 * (n + 1) + 1, 3.8),
-                             gridspec_kw={"width_ratios": [1] * n + [1.3]})
-    for i, (ax, L) in enumerate(zip(axes, petals)):
+    fig, heat, cax, ex = _panels_with_colorbar(n, panel_width=3.0, extra_width=4.2, height=3.9)
+    for i, (ax, L) in enumerate(zip(heat, petals)):
         im = _heatmap(ax, spectrum[spectrum["n_petals"] == L], "k", "step", "normalised_amplitude")
         ax.set_title(f"({'abcdefghij'[i]}) L = {L:g}")
         ax.set_xlabel("frequency $k_i$ on the manifold")
         if i == 0:
             ax.set_ylabel("training step")
-    fig.colorbar(im, ax=list(axes[:n]), label="$|\\widetilde{f\\circ\\gamma_L}(k_i)|/A_i$ (clipped)", fraction=0.02)
-    ex = axes[-1]
+        else:
+            ax.tick_params(labelleft=False)
+    fig.colorbar(im, cax=cax, label="$|\\widetilde{f\\circ\\gamma_L}(k_i)|/A_i$ (clipped to [0, 1])")
     colors = plt.get_cmap("plasma")(np.linspace(0, 0.85, n))
     for color, L in zip(colors, petals):
         curve = loss[loss["n_petals"] == L].groupby("step")["loss"]
@@ -201,14 +212,14 @@ def plot_fig10(knn: pd.DataFrame, radial: pd.DataFrame, *, scale: str, evaluatio
     """(a–…) KNN accuracy over (k, L) for each K; (last) radial spectra ζ of KNN and DNN probability maps."""
     ks = sorted(knn["neighbours"].unique())
     n = len(ks)
-    fig, axes = plt.subplots(1, n + 1, figsize=(3.6 * (n + 1) + 1, 4.2))
+    fig, heat, cax, ex = _panels_with_colorbar(n, panel_width=3.3, extra_width=4.5, height=4.3)
     acc = knn[knn["evaluation"] == evaluation]
-    for i, (ax, K) in enumerate(zip(axes, ks)):
+    for i, (ax, K) in enumerate(zip(heat, ks)):
         im = plot_accuracy_heatmap(ax, acc[acc["neighbours"] == K], f"({'abcdefghij'[i]}) KNN, K = {K}")
         if i:
             ax.set_ylabel("")
-    fig.colorbar(im, ax=list(axes[:n]), label=f"KNN accuracy ({evaluation} points)", fraction=0.02)
-    ex = axes[-1]
+            ax.tick_params(labelleft=False)
+    fig.colorbar(im, cax=cax, label=f"KNN accuracy ({evaluation} points)")
     methods = [m for m in dict.fromkeys(radial["method"]) if m != "DNN"]
     colors = plt.get_cmap("viridis")(np.linspace(0, 0.9, len(methods)))
     for color, method in zip(colors, methods):
