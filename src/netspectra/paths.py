@@ -41,14 +41,18 @@ def stacked_parameters(params: dict[str, torch.Tensor], direction: dict[str, tor
 
 
 @contextmanager
-def _recording(model: nn.Module, layer_names: list[str]):
-    """Forward hooks that store the outputs of ``layer_names`` in the yielded dict."""
+def _recording(model: nn.Module, layer_names: list[str], keep):
+    """Forward hooks that store ``keep(name, output)`` of ``layer_names`` in the yielded dict.
+
+    Reducing inside the hook lets the full output be freed at once, so the allocator reuses its memory
+    (retaining every layer's full output would need fresh memory for each chunk).
+    """
     modules = dict(model.named_modules())
     missing = [n for n in layer_names if n not in modules]
     if missing:
         raise ValueError(f"model has no layer(s) {missing}; recordable: {getattr(model, 'layer_names', sorted(modules))}")
     store: dict[str, torch.Tensor] = {}
-    handles = [modules[n].register_forward_hook(lambda m, i, o, n=n: store.__setitem__(n, o)) for n in layer_names]
+    handles = [modules[n].register_forward_hook(lambda m, i, o, n=n: store.__setitem__(n, keep(n, o))) for n in layer_names]
     try:
         yield store
     finally:
@@ -80,11 +84,17 @@ class PathEvaluator:
         # Channels-last makes the grouped convolutions of the stacked layout markedly faster on CPU.
         self.x = x.contiguous(memory_format=torch.channels_last) if self.stackable and x.dim() == 4 else x
 
-    def _chunk(self, stacked: dict[str, torch.Tensor], p: int) -> dict[str, torch.Tensor]:
-        with _recording(self.model, self.layers) as store:
+    def _chunk(self, stacked: dict[str, torch.Tensor], p: int,
+               select: dict[str, torch.Tensor] | None = None) -> dict[str, torch.Tensor]:
+        """``{layer: (p, B, ...)}`` for ``p`` stacked points, or ``(p, n)`` at the flat ``select`` indices."""
+        def keep(n, o):
+            o = unstack(o, p) if self.stackable else o
+            return o if select is None else o.flatten(1 if self.stackable else 0)[..., select[n]]
+
+        with _recording(self.model, self.layers, keep) as store:
             if self.stackable:
                 functional_call(self.model, (stacked, self.buffers), (self.x,))
-                return {n: unstack(store[n], p) for n in self.layers}
+                return dict(store)
 
             def one(params):
                 functional_call(self.model, (params, self.buffers), (self.x,))
@@ -102,12 +112,10 @@ class PathEvaluator:
     @torch.no_grad()
     def __call__(self, direction: dict[str, torch.Tensor], ts: torch.Tensor,
                  select: dict[str, torch.Tensor] | None = None) -> dict[str, torch.Tensor]:
-        chunks = []
-        for t in ts.split(self.chunk):
-            out = self._chunk(stacked_parameters(self.params, direction, t), len(t))
-            if select is not None:
-                out = {n: o.flatten(1)[:, select[n].to(o.device)] for n, o in out.items()}
-            chunks.append(out)
+        if select is not None:
+            select = {n: i.to(self.x.device) for n, i in select.items()}
+        chunks = [self._chunk(stacked_parameters(self.params, direction, t), len(t), select)
+                  for t in ts.split(self.chunk)]
         return {n: torch.cat([c[n] for c in chunks]) for n in self.layers}
 
 

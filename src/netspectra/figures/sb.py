@@ -134,9 +134,10 @@ def plot_fig3(spectrum: pd.DataFrame, loss: pd.DataFrame, *, scale: str) -> plt.
 
 
 # ------------------------------------------------------------------------------------------- sb-fig4
-def plot_accuracy_heatmap(ax, acc: pd.DataFrame, title: str, value: str = "accuracy"):
+def plot_accuracy_heatmap(ax, acc: pd.DataFrame, title: str, value: str = "accuracy",
+                          xlabel: str = "frequency k of the target sine on the manifold"):
     im = _heatmap(ax, acc, "k", "n_petals", value, vmin=0.5, vmax=1.0, cmap="magma")
-    ax.set_xlabel("frequency k of the target sine on the manifold")
+    ax.set_xlabel(xlabel)
     ax.set_ylabel("petals L of the manifold $\\gamma_L$")
     ax.set_xticks(sorted(acc["k"].unique()))
     ax.set_yticks(sorted(acc["n_petals"].unique()))
@@ -215,7 +216,8 @@ def plot_fig10(knn: pd.DataFrame, radial: pd.DataFrame, *, scale: str, evaluatio
     fig, heat, cax, ex = _panels_with_colorbar(n, panel_width=3.3, extra_width=4.5, height=4.3)
     acc = knn[knn["evaluation"] == evaluation]
     for i, (ax, K) in enumerate(zip(heat, ks)):
-        im = plot_accuracy_heatmap(ax, acc[acc["neighbours"] == K], f"({'abcdefghij'[i]}) KNN, K = {K}")
+        im = plot_accuracy_heatmap(ax, acc[acc["neighbours"] == K], f"({'abcdefghij'[i]}) KNN, K = {K}",
+                                   xlabel="frequency k on the manifold")
         if i:
             ax.set_ylabel("")
             ax.tick_params(labelleft=False)
