@@ -11,6 +11,7 @@ import datetime as _dt
 import json
 import os
 import platform
+import sys
 import subprocess
 from importlib import metadata as _md
 from pathlib import Path
@@ -92,3 +93,17 @@ def read_metadata(path: str | os.PathLike) -> dict[str, Any]:
     if META_KEY not in meta:
         raise ValueError(f"{path} carries no netspectra provenance metadata")
     return json.loads(meta[META_KEY])
+
+
+def log_output(log_files: list[str]) -> None:
+    """Send this process's stdout and stderr (file descriptors 1 and 2) to ``log_files[0]``, if given.
+
+    Rule scripts call it first, so warnings, progress and tracebacks land in the rule's ``log:`` file.
+    """
+    if not log_files:
+        return
+    Path(log_files[0]).parent.mkdir(parents=True, exist_ok=True)
+    log = open(log_files[0], "w", buffering=1)
+    for stream, fd in ((sys.stdout, 1), (sys.stderr, 2)):
+        stream.flush()
+        os.dup2(log.fileno(), fd)

@@ -1,6 +1,5 @@
-# Helpers shared by every rule file: the figure registry, report captions and path-experiment variants.
+# Helpers shared by all rules: the figure registry, report captions, the data settings and conda envs.
 import itertools
-import json
 
 RESULTS = "results"
 FIGURES = {}  # figure id -> list of PNG/PDF files it writes
@@ -34,6 +33,6 @@ def data_config():
 
 
 # Conda environments the rules name (used only with --sdm conda; the default run needs no conda).
-# Paths are relative to the rule files in workflow/rules/.
+# Paths are relative to workflow/rules/, where the rules that name them live.
 CONDA_ENV = "../../envs/netspectra.yaml"
 CONDA_ENV_GPU = "../../envs/netspectra-cuda.yaml"

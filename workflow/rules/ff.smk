@@ -1,38 +1,12 @@
 # Fourier Features (Tancik et al. 2020): ff-fig1 … ff-fig4. Library: netspectra.fourier_features.
-import glob
-import importlib.util
-import os
+
+
+include: "functions/ff.smk"
+
 
 FF = config["ff"]
 FF_DIR = f"{RESULTS}/ff"
 FF_PAPER = "Fourier Features Let Networks Learn High Frequency Functions in Low Dimensional Domains"
-
-
-def ff_image_inputs(wildcards):
-    """The image files ff.fig1 reads; fails while the DAG is built (before any job) when an image cannot be
-    read offline, naming the expected path. Runs only when ff-fig1 is requested."""
-    spec = importlib.util.find_spec("skimage")
-    skimage_data = os.path.join(os.path.dirname(spec.origin), "data") if spec else None
-    files = []
-    for i, image in enumerate(FF["fig1"]["images"]):
-        where = f"ff.fig1.images[{i}]"
-        if image["source"] == "skimage":
-            if "name" not in image:
-                raise ValueError(f"{where}: source skimage needs a 'name'")
-            if skimage_data is None or not glob.glob(os.path.join(skimage_data, image["name"] + ".*")):
-                raise ValueError(f"{where}: scikit-image sample {image['name']!r} is not shipped inside the installed "
-                                 f"package (expected {skimage_data}/{image['name']}.*); no download is attempted")
-            continue
-        if "path" not in image:
-            raise ValueError(f"{where}: source {image['source']} needs a 'path'")
-        path = image["path"]
-        if not os.path.isabs(path) and config.get("data_dir"):
-            path = os.path.join(config["data_dir"], path)
-        if not os.path.exists(path):
-            raise ValueError(f"{where}: expected image file at {path} (set data_dir or an absolute path)")
-        files.append(path)
-    return sorted(set(files))
-
 
 if len(FF["fig4"]["dense_exponents"]) != len(FF["fig4"]["signal_exponents"]):
     raise ValueError("ff.fig4: dense_exponents needs one entry per signal_exponents entry")
@@ -45,6 +19,8 @@ rule ff_train_images:
         psnr=f"{FF_DIR}/images_psnr.parquet",
         curves=f"{FF_DIR}/images_curves.parquet",
         outputs=f"{FF_DIR}/images_outputs.parquet",
+    log:
+        f"{RESULTS}/logs/ff_train_images.log",
     params:
         cfg=FF["fig1"],
         data=data_config(),
@@ -62,6 +38,8 @@ rule ff_fig1:
     output:
         png=figure_report("ff-fig1", FF_PAPER),
         pdf=f"{RESULTS}/figures/ff-fig1.pdf",
+    log:
+        f"{RESULTS}/logs/ff_fig1.log",
     params:
         scale=config["scale"],
     threads: 1
@@ -76,6 +54,8 @@ rule ff_ntk:
     output:
         kernels=f"{FF_DIR}/ntk_kernels.parquet",
         spectra=f"{FF_DIR}/ntk_spectra.parquet",
+    log:
+        f"{RESULTS}/logs/ff_ntk.log",
     params:
         cfg=FF["fig2"],
         data=data_config(),
@@ -92,6 +72,8 @@ rule ff_fig2:
     output:
         png=figure_report("ff-fig2", FF_PAPER),
         pdf=f"{RESULTS}/figures/ff-fig2.pdf",
+    log:
+        f"{RESULTS}/logs/ff_fig2.log",
     params:
         scale=config["scale"],
     threads: 1
@@ -107,6 +89,8 @@ rule ff_train_fits:
         curves=f"{FF_DIR}/fits_curves.parquet",
         residuals=f"{FF_DIR}/fits_residuals.parquet",
         functions=f"{FF_DIR}/fits_functions.parquet",
+    log:
+        f"{RESULTS}/logs/ff_train_fits.log",
     params:
         cfg=FF["fig3"],
         data=data_config(),
@@ -125,6 +109,8 @@ rule ff_fig3:
     output:
         png=figure_report("ff-fig3", FF_PAPER),
         pdf=f"{RESULTS}/figures/ff-fig3.pdf",
+    log:
+        f"{RESULTS}/logs/ff_fig3.log",
     params:
         scale=config["scale"],
         plot_labels=FF["fig3"]["plot_labels"],
@@ -139,6 +125,8 @@ figure_files("ff-fig3")
 rule ff_train_sparse:
     output:
         sweep=f"{FF_DIR}/sparse_sweep.parquet",
+    log:
+        f"{RESULTS}/logs/ff_train_sparse.log",
     params:
         cfg=FF["fig4"],
         data=data_config(),
@@ -154,6 +142,8 @@ rule ff_fig4:
     output:
         png=figure_report("ff-fig4", FF_PAPER),
         pdf=f"{RESULTS}/figures/ff-fig4.pdf",
+    log:
+        f"{RESULTS}/logs/ff_fig4.log",
     params:
         scale=config["scale"],
     threads: 1

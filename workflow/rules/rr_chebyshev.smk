@@ -5,6 +5,8 @@ rule chebyshev:
     output:
         coefficients=f"{RESULTS}/rr/chebyshev_coefficients.parquet",
         approximation=f"{RESULTS}/rr/chebyshev_approximation.parquet",
+    log:
+        f"{RESULTS}/logs/chebyshev.log",
     params:
         job=config["rr"]["chebyshev"],
     conda:

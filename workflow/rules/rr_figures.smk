@@ -8,6 +8,8 @@ rule rr_fig2:
     output:
         png=figure_report("rr-fig2", RR),
         pdf=f"{RESULTS}/figures/rr-fig2.pdf",
+    log:
+        f"{RESULTS}/logs/rr_fig2.log",
     params:
         activations=["relu", "tanh", "softplus"],
     conda:
@@ -22,6 +24,8 @@ rule rr_fig18:
     output:
         png=figure_report("rr-fig18", RR),
         pdf=f"{RESULTS}/figures/rr-fig18.pdf",
+    log:
+        f"{RESULTS}/logs/rr_fig18.log",
     params:
         interval=[-5.0, 5.0],
     conda:
@@ -36,6 +40,8 @@ rule rr_fig19:
     output:
         png=figure_report("rr-fig19", RR),
         pdf=f"{RESULTS}/figures/rr-fig19.pdf",
+    log:
+        f"{RESULTS}/logs/rr_fig19.log",
     params:
         interval=[-5.0, 5.0],
     conda:
@@ -53,6 +59,8 @@ rule rr_fig3:
         b=figure_report("rr-fig3", RR, "b"),
         pdf_a=f"{RESULTS}/figures/rr-fig3a.pdf",
         pdf_b=f"{RESULTS}/figures/rr-fig3b.pdf",
+    log:
+        f"{RESULTS}/logs/rr_fig3.log",
     params:
         scale=config["scale"],
     conda:
@@ -67,6 +75,8 @@ rule rr_fig5:
     output:
         png=figure_report("rr-fig5", RR),
         pdf=f"{RESULTS}/figures/rr-fig5.pdf",
+    log:
+        f"{RESULTS}/logs/rr_fig5.log",
     params:
         scale=config["scale"],
     conda:
@@ -81,6 +91,8 @@ rule rr_fig16:
     output:
         png=figure_report("rr-fig16", RR),
         pdf=f"{RESULTS}/figures/rr-fig16.pdf",
+    log:
+        f"{RESULTS}/logs/rr_fig16.log",
     params:
         scale=config["scale"],
     conda:

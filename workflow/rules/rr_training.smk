@@ -6,147 +6,14 @@
 # a declared output, so Snakemake keeps it when a job fails or is killed; rerunning the job (after a
 # kill of Snakemake itself: with --rerun-incomplete) resumes from its newest good checkpoint. Delete that
 # folder to retrain from scratch (a changed configuration starts afresh by itself).
-from snakemake.exceptions import WorkflowError
 
-from netspectra import datasets as _datasets
+
+include: "functions/rr_training.smk"
+
 
 TRAINING = f"{RESULTS}/rr/training"
 # Model options that change no weight shape: their grid values become members of one stacked job.
 MEMBER_KEYS = ("slope",)
-
-
-def _training_value(value):
-    return str(value).lower() if isinstance(value, bool) else str(value)
-
-
-def training_config(exp_id):
-    """(experiment, recipe) of a training experiment; its recipe keys override rr.training.recipe."""
-    experiments = config["rr"]["training"]["experiments"]
-    if exp_id not in experiments:
-        raise ValueError(f"unknown training experiment {exp_id!r}; defined under rr.training.experiments: "
-                         f"{', '.join(experiments)}")
-    exp = experiments[exp_id]
-    return exp, config["rr"]["training"]["recipe"] | exp.get("recipe", {})
-
-
-def training_jobs(exp_id):
-    """Ordered {job id: {label, model, grid_values, members}} of a training experiment.
-
-    A job is one named variant × one combination of the grid's shape keys; its members are every
-    combination of the grid's MEMBER_KEYS values × n_runs runs.
-    """
-    exp, _ = training_config(exp_id)
-    grid = exp.get("grid", {})
-    shape_keys = [k for k in grid if k not in MEMBER_KEYS]
-    member_keys = [k for k in grid if k in MEMBER_KEYS]
-    member_values = [dict(zip(member_keys, v)) for v in itertools.product(*(grid[k] for k in member_keys))]
-    jobs = {}
-    for name, variant in (exp.get("variants") or {"": {"label": "", "model": {}}}).items():
-        for values in itertools.product(*(grid[k] for k in shape_keys)):
-            values = dict(zip(shape_keys, values))
-            parts = ([name] if name else []) + [f"{k}-{_training_value(v)}" for k, v in values.items()]
-            jobs["_".join(parts) or "base"] = {
-                "label": variant["label"],
-                "model": exp["model"] | variant["model"] | values,
-                "grid_values": values,
-                "members": [mv | {"run": run} for mv in member_values for run in range(exp["n_runs"])],
-            }
-    return jobs
-
-
-def training_metrics(exp_id):
-    return [f"{TRAINING}/{exp_id}/{job}/metrics.parquet" for job in training_jobs(exp_id)]
-
-
-def _checkpoint_users(exp_id):
-    return {p: e["checkpoint"] for p, e in config["rr"]["paths"].items() if e.get("checkpoint", {}).get("training") == exp_id}
-
-
-def exported_epochs(exp_id):
-    """Epochs whose weights path experiments load (rr.paths.<id>.checkpoint); checked against n_epochs."""
-    _, recipe = training_config(exp_id)
-    epochs = sorted({c["epoch"] for c in _checkpoint_users(exp_id).values()})
-    late = [e for e in epochs if e > recipe["n_epochs"]]
-    if late:
-        raise ValueError(f"rr.paths: checkpoint epoch(s) {late} of training {exp_id!r} exceed its n_epochs "
-                         f"{recipe['n_epochs']}")
-    return epochs
-
-
-def training_job(wildcards):
-    """Everything one rr_train job depends on (params, so edits trigger a rerun)."""
-    exp, recipe = training_config(wildcards.training)
-    job = training_jobs(wildcards.training)[wildcards.job]
-    return job | {
-        "training": wildcards.training,
-        "job": wildcards.job,
-        "recipe": recipe,
-        "seed": exp.get("seed", config["seed"]),
-        "export_epochs": exported_epochs(wildcards.training),
-        "state_dir": f"{TRAINING}/{wildcards.training}/{wildcards.job}/state",
-    } | data_config()
-
-
-def training_checkpoint(path_exp, values):
-    """Checkpoint folder of the training job a path-experiment variant loads (rr_paths.smk, sample_paths).
-
-    The variant's model (experiment model + grid values) must equal the training job's model on every
-    option except MEMBER_KEYS, which pick the member; init i of the variant loads run i.
-    """
-    exp = config["rr"]["paths"][path_exp]
-    ref = exp["checkpoint"]
-    model = exp["model"] | {k: v for k, v in values.items() if k not in SAMPLING_KEYS}
-    shape = {k: v for k, v in model.items() if k not in MEMBER_KEYS}
-    runs = config["rr"]["training"]["experiments"].get(ref["training"], {}).get("n_runs", 1)
-    if exp["n_inits"] > runs:
-        raise ValueError(f"rr.paths.{path_exp}: n_inits {exp['n_inits']} > n_runs {runs} of training {ref['training']!r}")
-    for job_id, job in training_jobs(ref["training"]).items():
-        if {k: v for k, v in job["model"].items() if k not in MEMBER_KEYS} == shape:
-            return f"{TRAINING}/{ref['training']}/{job_id}/checkpoints"
-    raise ValueError(f"rr.paths.{path_exp}: no job of training {ref['training']!r} has the model {shape} "
-                     f"(its jobs: {[j['model'] for j in training_jobs(ref['training']).values()]})")
-
-
-def _enabled(fig):
-    return fig in config["rr"] and config["rr"][fig].get("enabled", True)
-
-
-def check_rr_datasets():
-    """Stop before any job when data_dir lacks a dataset that an rr experiment needs, naming the files."""
-    data_dir = config.get("data_dir")
-    if data_dir is None:
-        return
-    users = {}
-    for exp_id, exp in config["rr"].get("paths", {}).items():
-        users.setdefault(exp.get("dataset", "cifar10"), []).append(f"rr.paths.{exp_id}")
-    for key, section in config["rr"].items():
-        if isinstance(section, dict) and "dataset" in section:
-            users.setdefault(section["dataset"], []).append(f"rr.{key}")
-    trained = {config["rr"][fig]["training"] for fig in ("fig8", "fig10", "fig9") if _enabled(fig)}
-    trained |= {e["checkpoint"]["training"] for e in config["rr"].get("paths", {}).values() if "checkpoint" in e}
-    for exp_id in sorted(trained):
-        users.setdefault(training_config(exp_id)[1]["dataset"], []).append(f"rr.training.experiments.{exp_id}")
-    problems = [f"  {ds} (for {', '.join(who)}): missing {', '.join(map(str, _datasets.missing_files(ds, data_dir)))}"
-                for ds, who in sorted(users.items()) if ds != "digits" and _datasets.missing_files(ds, data_dir)]
-    if problems:
-        raise WorkflowError(f"data_dir {data_dir!r} lacks datasets that enabled experiments need (nothing is "
-                            "downloaded; put the files there or set data_dir: null for scikit-learn digits):\n"
-                            + "\n".join(problems))
-
-
-def check_training_jobs():
-    """Every job of every training experiment in use, checked at parse time (bad options stop the run)."""
-    from netspectra.training import check_job
-
-    used = {config["rr"][fig]["training"] for fig in ("fig8", "fig10", "fig9") if _enabled(fig)}
-    used |= {e["checkpoint"]["training"] for e in config["rr"].get("paths", {}).values() if "checkpoint" in e}
-    for exp_id in sorted(used):
-        for job_id, job in training_jobs(exp_id).items():
-            try:
-                check_job(job["model"], job["members"])
-            except ValueError as error:
-                raise ValueError(f"config rr.training.experiments.{exp_id} (job {job_id}): {error}") from None
-
 
 check_rr_datasets()
 check_training_jobs()
@@ -167,6 +34,8 @@ rule rr_train:
     output:
         metrics=f"{TRAINING}/{{training}}/{{job}}/metrics.parquet",
         checkpoints=directory(f"{TRAINING}/{{training}}/{{job}}/checkpoints"),
+    log:
+        f"{RESULTS}/logs/rr_train/{{training}}/{{job}}.log",
     params:
         job=training_job,
     threads: 2
@@ -174,11 +43,6 @@ rule rr_train:
         CONDA_ENV_GPU
     script:
         "../scripts/rr_train.py"
-
-
-def _data_label():
-    return "scikit-learn digits" if config.get("data_dir") is None else f"data_dir {config['data_dir']}"
-
 
 for _fig, _fig_id in (("fig8", "rr-fig8"), ("fig10", "rr-fig10")):
     if _enabled(_fig):
@@ -191,6 +55,8 @@ for _fig, _fig_id in (("fig8", "rr-fig8"), ("fig10", "rr-fig10")):
             output:
                 png=figure_report(_fig_id, RR),
                 pdf=f"{RESULTS}/figures/{_fig_id}.pdf",
+            log:
+                f"{RESULTS}/logs/rr_{_fig}.log",
             params:
                 fig_id=_fig_id,
                 scale=config["scale"],
@@ -212,6 +78,8 @@ if _enabled("fig9"):
         output:
             png=figure_report("rr-fig9", RR),
             pdf=f"{RESULTS}/figures/rr-fig9.pdf",
+        log:
+            f"{RESULTS}/logs/rr_fig9.log",
         params:
             n_last_logged=config["rr"]["fig9"]["n_last_logged"],
             scale=config["scale"],
@@ -233,6 +101,8 @@ if _enabled("fig11"):
         output:
             **{f"png_{p}": figure_report("rr-fig11", RR, p) for p in _fig11_panels},
             **{f"pdf_{p}": f"{RESULTS}/figures/rr-fig11{p}.pdf" for p in _fig11_panels},
+        log:
+            f"{RESULTS}/logs/rr_fig11.log",
         params:
             panels={p: [{"experiment": e, "epoch": config["rr"]["paths"][e]["checkpoint"]["epoch"],
                          "radius": config["rr"]["paths"][e]["radius"]} for e in exps]

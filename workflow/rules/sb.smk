@@ -1,53 +1,18 @@
 # On the Spectral Bias of Neural Networks (Rahaman et al. 2019): sb-fig1 … sb-fig10.
 # Library: netspectra.spectralbias (Exp. 1–4, KNN), netspectra.manifold_noise (fig7), netspectra.inputpaths
 # (fig8/9); batched training: netspectra.ensemble; figures: netspectra.figures.sb.
+
+
+include: "functions/sb.smk"
+
+
 SB = config["sb"]
 SB_DIR = f"{RESULTS}/sb"
 SB_PAPER = "On the Spectral Bias of Neural Networks"
 SB_SETTINGS = list(SB["fig1"]["amplitudes"])
 SB_PANELS = tuple("abcdefghij"[: len(SB_SETTINGS)])
 
-
-def sb_check_config():
-    """Values the schema cannot check, checked at parse time so bad input stops the run before any job."""
-    from netspectra.datasets import missing_files
-
-    def below_nyquist(where, frequencies, n_points):
-        bad = [k for k in frequencies if 2 * k >= n_points]
-        if bad:
-            raise ValueError(f"config sb.{where}.frequencies {bad} must lie below n_points/2 = {n_points / 2:g}")
-
-    for name in ("fig1", "fig5", "fig3", "fig4", "fig10"):
-        below_nyquist(name, SB[name]["frequencies"], SB[name]["n_points"])
-    for name in ("fig2", "fig10"):
-        k = SB[name]["frequency"] if name == "fig2" else SB[name]["spectrum"]["frequency"]
-        below_nyquist(f"{name} (k)", [k], SB["decision_maps"]["n_points"])
-    fig1 = SB["fig1"]
-    if len(SB_SETTINGS) > 10:
-        raise ValueError("config sb.fig1.amplitudes: at most 10 settings (panels a–j)")
-    for setting, amps in fig1["amplitudes"].items():
-        if len(amps) != len(fig1["frequencies"]):
-            raise ValueError(f"config sb.fig1.amplitudes.{setting} has {len(amps)} entries, frequencies "
-                             f"{len(fig1['frequencies'])}")
-    late = [s for s in fig1["snapshot_steps"] if s > fig1["n_steps"]]
-    if late:
-        raise ValueError(f"config sb.fig1.snapshot_steps {late} exceed n_steps = {fig1['n_steps']}")
-    data_dir = config.get("data_dir")
-    for name in ("fig7", "fig8_9"):
-        dataset = SB[name]["dataset"]
-        if data_dir is not None and dataset != "digits":
-            missing = missing_files(dataset, data_dir)
-            if missing:
-                raise FileNotFoundError(f"config sb.{name}.dataset {dataset!r}: missing {', '.join(map(str, missing))}")
-
-
 sb_check_config()
-
-
-def sb_job(section, **extra):
-    """What one sb job depends on: its config section, the network, the base seed, the device."""
-    return {"experiment": section, **SB[section], **extra, "network": SB["network"], "seed": config["seed"],
-            **data_config()}
 
 
 # ------------------------------------------------------------------------------ Exp. 1: fig1, fig6
@@ -57,6 +22,8 @@ rule sb_train_sines:
         loss=f"{SB_DIR}/sines_loss.parquet",
         norms=f"{SB_DIR}/sines_norms.parquet",
         snapshots=f"{SB_DIR}/sines_snapshots.parquet",
+    log:
+        f"{RESULTS}/logs/sb_train_sines.log",
     params:
         job=sb_job("fig1"),
     threads: 2
@@ -71,6 +38,8 @@ rule sb_fig1:
     output:
         **{f"png_{p}": figure_report("sb-fig1", SB_PAPER, panel=p) for p in SB_PANELS},
         **{f"pdf_{p}": f"{RESULTS}/figures/sb-fig1{p}.pdf" for p in SB_PANELS},
+    log:
+        f"{RESULTS}/logs/sb_fig1.log",
     params:
         settings=SB_SETTINGS,
         panels=list(SB_PANELS),
@@ -89,6 +58,8 @@ rule sb_fig6:
     output:
         png=figure_report("sb-fig6", SB_PAPER),
         pdf=f"{RESULTS}/figures/sb-fig6.pdf",
+    log:
+        f"{RESULTS}/logs/sb_fig6.log",
     params:
         setting=SB_SETTINGS[0],
         scale=config["scale"],
@@ -104,6 +75,8 @@ figure_files("sb-fig6")
 rule sb_train_robustness:
     output:
         robustness=f"{SB_DIR}/robustness.parquet",
+    log:
+        f"{RESULTS}/logs/sb_train_robustness.log",
     params:
         job=sb_job("fig5"),
     threads: 2
@@ -117,6 +90,8 @@ rule sb_fig5:
     output:
         png=figure_report("sb-fig5", SB_PAPER),
         pdf=f"{RESULTS}/figures/sb-fig5.pdf",
+    log:
+        f"{RESULTS}/logs/sb_fig5.log",
     params:
         scale=config["scale"],
     threads: 1
@@ -132,6 +107,8 @@ rule sb_train_manifold:
     output:
         spectrum=f"{SB_DIR}/manifold_spectrum.parquet",
         loss=f"{SB_DIR}/manifold_loss.parquet",
+    log:
+        f"{RESULTS}/logs/sb_train_manifold.log",
     params:
         job=sb_job("fig3"),
     threads: 2
@@ -146,6 +123,8 @@ rule sb_fig3:
     output:
         png=figure_report("sb-fig3", SB_PAPER),
         pdf=f"{RESULTS}/figures/sb-fig3.pdf",
+    log:
+        f"{RESULTS}/logs/sb_fig3.log",
     params:
         scale=config["scale"],
     threads: 1
@@ -160,6 +139,8 @@ figure_files("sb-fig3")
 rule sb_train_classification_grid:
     output:
         accuracy=f"{SB_DIR}/classification_accuracy.parquet",
+    log:
+        f"{RESULTS}/logs/sb_train_classification_grid.log",
     params:
         job=sb_job("fig4"),
     threads: 2
@@ -173,6 +154,8 @@ rule sb_fig4:
     output:
         png=figure_report("sb-fig4", SB_PAPER),
         pdf=f"{RESULTS}/figures/sb-fig4.pdf",
+    log:
+        f"{RESULTS}/logs/sb_fig4.log",
     params:
         scale=config["scale"],
     threads: 1
@@ -189,6 +172,8 @@ rule sb_train_decision_maps:
         maps=f"{SB_DIR}/decision_maps/k{{k}}_L{{L}}_map.parquet",
         data=f"{SB_DIR}/decision_maps/k{{k}}_L{{L}}_data.parquet",
         accuracy=f"{SB_DIR}/decision_maps/k{{k}}_L{{L}}_accuracy.parquet",
+    log:
+        f"{RESULTS}/logs/sb_train_decision_maps/{{k}}/{{L}}.log",
     wildcard_constraints:
         k=r"\d+",
         L=r"\d+",
@@ -199,10 +184,6 @@ rule sb_train_decision_maps:
     script: "../scripts/sb_train_decision_maps.py"
 
 
-def sb_map(name, k, L):
-    return f"{SB_DIR}/decision_maps/k{k}_L{L}_{name}.parquet"
-
-
 rule sb_fig2:
     input:
         maps=sb_map("map", SB["fig2"]["frequency"], SB["fig2"]["n_petals"]),
@@ -211,6 +192,8 @@ rule sb_fig2:
     output:
         png=figure_report("sb-fig2", SB_PAPER),
         pdf=f"{RESULTS}/figures/sb-fig2.pdf",
+    log:
+        f"{RESULTS}/logs/sb_fig2.log",
     params:
         k=SB["fig2"]["frequency"],
         n_petals=SB["fig2"]["n_petals"],
@@ -230,6 +213,8 @@ rule sb_knn:
     output:
         accuracy=f"{SB_DIR}/knn_accuracy.parquet",
         radial=f"{SB_DIR}/radial_spectra.parquet",
+    log:
+        f"{RESULTS}/logs/sb_knn.log",
     params:
         job=sb_job("fig10", decision_maps=SB["decision_maps"]),
     threads: 1
@@ -244,6 +229,8 @@ rule sb_fig10:
     output:
         png=figure_report("sb-fig10", SB_PAPER),
         pdf=f"{RESULTS}/figures/sb-fig10.pdf",
+    log:
+        f"{RESULTS}/logs/sb_fig10.log",
     params:
         evaluation=SB["fig10"]["evaluation"],
         scale=config["scale"],
@@ -259,6 +246,8 @@ figure_files("sb-fig10")
 rule sb_train_noise_regression:
     output:
         loss=f"{SB_DIR}/noise_regression_loss.parquet",
+    log:
+        f"{RESULTS}/logs/sb_train_noise_regression.log",
     params:
         job=sb_job("fig7"),
     threads: 2
@@ -272,6 +261,8 @@ rule sb_fig7:
     output:
         png=figure_report("sb-fig7", SB_PAPER),
         pdf=f"{RESULTS}/figures/sb-fig7.pdf",
+    log:
+        f"{RESULTS}/logs/sb_fig7.log",
     params:
         scale=config["scale"],
     threads: 1
@@ -287,6 +278,8 @@ rule sb_train_path_classifier:
     output:
         model=f"{SB_DIR}/path_classifier.pt",
         metrics=f"{SB_DIR}/path_classifier_metrics.parquet",
+    log:
+        f"{RESULTS}/logs/sb_train_path_classifier.log",
     params:
         job=sb_job("fig8_9"),
     threads: 2
@@ -300,6 +293,8 @@ rule sb_input_paths:
     output:
         stats=f"{SB_DIR}/input_paths.parquet",
         images=f"{SB_DIR}/input_path_images.parquet",
+    log:
+        f"{RESULTS}/logs/sb_input_paths.log",
     params:
         job=sb_job("fig8_9"),
     threads: 2
@@ -317,6 +312,8 @@ rule sb_fig8_9:
         pdf8=f"{RESULTS}/figures/sb-fig8.pdf",
         png9=figure_report("sb-fig9", SB_PAPER),
         pdf9=f"{RESULTS}/figures/sb-fig9.pdf",
+    log:
+        f"{RESULTS}/logs/sb_fig8_9.log",
     params:
         scale=config["scale"],
     threads: 1

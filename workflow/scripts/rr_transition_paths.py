@@ -6,6 +6,9 @@ import torch
 
 from netspectra import device, image_batch, io, powerlaw, spectra
 from netspectra.transition import transition_paths
+from netspectra.io import log_output
+
+log_output(snakemake.log)  # noqa: F821
 
 job = snakemake.params.job  # noqa: F821 (injected by Snakemake)
 torch.set_num_threads(snakemake.threads)  # noqa: F821
