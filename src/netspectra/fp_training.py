@@ -124,7 +124,7 @@ def train_full_batch(stacked: StackedParams, x: torch.Tensor, target: torch.Tens
     """
     if n_steps < 0 or record_every < 1:
         raise ValueError("need n_steps >= 0 and record_every >= 1")
-    opt = torch.optim.Adam(list(stacked.values()), lr=learning_rate)
+    opt = torch.optim.Adam(list(stacked.values()), lr=learning_rate, fused=True)
     records: list[pd.DataFrame] = []
     for step in range(n_steps + 1):
         if step % record_every == 0 or step == n_steps:
@@ -148,7 +148,7 @@ def train_minibatch(stacked: StackedParams, x: torch.Tensor, target: torch.Tenso
     """
     if n_epochs < 0 or batch_size < 1:
         raise ValueError("need n_epochs >= 0 and batch_size >= 1")
-    opt = torch.optim.Adam(list(stacked.values()), lr=learning_rate)
+    opt = torch.optim.Adam(list(stacked.values()), lr=learning_rate, fused=True)
     g = torch.Generator().manual_seed(seed)
     records: list[pd.DataFrame] = []
     with torch.no_grad():

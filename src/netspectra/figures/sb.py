@@ -240,22 +240,28 @@ def plot_fig10(knn: pd.DataFrame, radial: pd.DataFrame, *, scale: str, evaluatio
 
 # ------------------------------------------------------------------------------------------- sb-fig7
 def plot_fig7(losses: pd.DataFrame, *, scale: str, source: str) -> plt.Figure:
-    """White-noise regression loss on the autoencoder manifold vs on the flat manifold (mean ± std)."""
-    fig, ax = plt.subplots(figsize=(6, 4.2))
+    """White-noise regression loss on the autoencoder manifold vs on the flat manifold.
+
+    Curves are geometric means over runs with a band of ± one standard deviation of log10(loss): the
+    losses span decades, where an arithmetic band would reach below zero.
+    """
+    fig, ax = plt.subplots(figsize=(6.5, 4.8))
     colors = {"autoencoder": "tab:blue", "flat": "tab:green"}
     labels = {"autoencoder": f"reconstructions of a denoising autoencoder ({source})",
               "flat": "flat manifold (U[0,1] in the first latent coordinates)"}
     for name, color in colors.items():
-        curve = losses[losses["manifold"] == name].groupby("step")["loss"]
+        sel = losses[losses["manifold"] == name]
+        curve = np.log10(sel["loss"].clip(lower=1e-30)).groupby(sel["step"])
         mean, std = curve.mean(), curve.std().fillna(0)
-        ax.plot(mean.index, mean.to_numpy(), color=color, label=labels[name])
-        ax.fill_between(mean.index, (mean - std).to_numpy(), (mean + std).to_numpy(), color=color, alpha=0.2, lw=0)
+        ax.plot(mean.index, 10 ** mean.to_numpy(), color=color, label=labels[name])
+        ax.fill_between(mean.index, 10 ** (mean - std).to_numpy(), 10 ** (mean + std).to_numpy(), color=color,
+                        alpha=0.2, lw=0)
     ax.set_yscale("log")
     ax.set_xlabel("training step (full-batch Adam)")
     ax.set_ylabel("training MSE on white-noise targets")
-    ax.legend(fontsize=7)
+    ax.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.16))
     ax.set_title("regressing white noise on two manifolds of equal dimension")
-    _scale_note(fig, scale, f", mean ± std over {losses['run'].nunique()} runs")
+    _scale_note(fig, scale, f", geometric mean ± std of log10 over {losses['run'].nunique()} runs")
     fig.tight_layout()
     return fig
 
