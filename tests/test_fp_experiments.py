@@ -1,17 +1,12 @@
 """The F-Principle experiments on tiny sizes: their tables match the fp_* schemas and carry provenance,
-record what the figures need, and bad fp config stops the pipeline before any job."""
-
-import subprocess
-from pathlib import Path
+and record what the figures need (bad fp config: tests/test_config.py)."""
 
 import numpy as np
 import pytest
 import torch
-import yaml
 
 from netspectra import fp_data, fp_experiments, io
 
-REPO = Path(__file__).resolve().parents[1]
 CPU = torch.device("cpu")
 PEAKS = {"max_frequency": 40, "n_peaks": 3, "min_relative_height": 0.0, "include_dc": False}
 
@@ -190,26 +185,3 @@ def test_every_figure_draws_from_its_tables(image_tables, curve_tables, mnist_hi
         fp.draw("fp-fig4", image_tables, member=2, row=5)
     with pytest.raises(ValueError, match="unknown F-Principle figure"):
         fp.draw("fp-fig9", image_tables)
-
-
-def dry_run(tmp_path, overlay):
-    config = tmp_path / "overlay.yaml"
-    config.write_text(yaml.safe_dump(overlay))
-    # the target comes before --configfile, which takes every argument after it
-    return subprocess.run(["snakemake", "-n", "--forceall", "results/figures/fp-fig2.png",
-                           "-s", str(REPO / "Snakefile"), "-d", str(tmp_path), "--configfile", str(config)],
-                          capture_output=True, text=True)
-
-
-@pytest.mark.parametrize("overlay,expected", [
-    ({"fp": {"image": {"stds": [[0.1, 0.1]]}, "delta_kind": "complex"}}, ["is too short", "stds"]),
-    ({"fp": {"image": {"snapshot_steps": [7]}}}, ["fp.image.snapshot_steps", "multiple of record_every"]),
-    ({"fp": {"image_fig5": {"image_file": "no/such/picture.png"}}},
-     ["fp.image_fig5.image_file", "no/such/picture.png"]),
-])
-def test_bad_fp_config_stops_before_any_job(tmp_path, overlay, expected):
-    run = dry_run(tmp_path, overlay)
-    assert run.returncode != 0
-    for text in expected:
-        assert text in run.stderr + run.stdout
-    assert not (tmp_path / "results").exists()

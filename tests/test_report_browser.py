@@ -71,7 +71,7 @@ CHECK_SCRIPT = """
 
 def snakemake(workdir, overlay, *args):
     cmd = ["snakemake", "-s", str(REPO / "Snakefile"), "-d", str(workdir), "--configfile", str(TINY), str(overlay),
-           "--cores", "2", *args]
+           "--cores", "2", "--max-threads", "1", *args]  # tiny jobs: overlap their start-up
     run = subprocess.run(cmd, capture_output=True, text=True)
     assert run.returncode == 0, run.stderr[-5000:]
 

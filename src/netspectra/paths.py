@@ -41,7 +41,7 @@ def stacked_parameters(params: dict[str, torch.Tensor], direction: dict[str, tor
 
 
 @contextmanager
-def _recording(model: nn.Module, layer_names: list[str], keep):
+def _recording(model: nn.Module, layer_names: list[str], keep=lambda name, out: out):
     """Forward hooks that store ``keep(name, output)`` of ``layer_names`` in the yielded dict.
 
     Reducing inside the hook lets the full output be freed at once, so the allocator reuses its memory
