@@ -92,8 +92,9 @@ def test_slurm_run_equals_local_run(cluster, tmp_path):
     slurm_run = start_snakemake(
         slurm, "--profile", str(ROOT / "profiles" / "slurm"),
         # Settings of this test cluster, not of the profile: no slurmdbd, so squeue answers for job
-        # states; short first status check; logs kept beside the outputs; no retries of a broken job.
+        # states; short status-check intervals; logs kept beside the outputs; no retries of a broken job.
         "--slurm-status-command", "squeue", "--slurm-init-seconds-before-status-checks", "2",
+        "--seconds-between-status-checks", "2",
         "--slurm-logdir", str(logdir), "--slurm-keep-successful-logs", "--retries", "0",
         timeout=TIME_LIMIT_S,
     )
