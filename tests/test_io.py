@@ -1,3 +1,6 @@
+import subprocess
+import sys
+
 import pandas as pd
 import pytest
 
@@ -36,3 +39,13 @@ def test_schema_violations_are_named(tmp_path):
 def test_missing_table_names_the_path(tmp_path):
     with pytest.raises(FileNotFoundError, match="expected Parquet table at .*nothing.parquet"):
         io.read_table(tmp_path / "nothing.parquet")
+
+
+def test_log_output_sends_stdout_stderr_and_tracebacks_to_the_log(tmp_path):
+    log = tmp_path / "logs" / "rule" / "job.log"
+    script = ("import sys\nfrom netspectra.io import log_output\n"
+              f"log_output([{str(log)!r}])\nprint('to stdout')\nprint('to stderr', file=sys.stderr)\n"
+              "raise SystemExit('failed on purpose')\n")
+    run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert run.returncode == 1 and run.stdout == "" and run.stderr == ""
+    assert log.read_text().split("\n")[:3] == ["to stdout", "to stderr", "failed on purpose"]

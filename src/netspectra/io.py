@@ -107,3 +107,4 @@ def log_output(log_files: list[str]) -> None:
     for stream, fd in ((sys.stdout, 1), (sys.stderr, 2)):
         stream.flush()
         os.dup2(log.fileno(), fd)
+    sys.stdout.reconfigure(line_buffering=True)  # progress lines appear in the log as they are printed
