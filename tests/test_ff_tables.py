@@ -1,7 +1,6 @@
 """Parquet outputs of the Fourier Features rules: schemas, provenance and basic content, at tiny sizes;
 and the ff config sections (quick, tiny overlay, paper overlay) against workflow/schemas/ff.schema.yaml."""
 
-import copy
 import math
 from pathlib import Path
 
@@ -10,6 +9,7 @@ import pytest
 import torch
 import yaml
 
+from helpers import deep_merge
 from netspectra import fourier_features as ff, io
 from netspectra.image_regression import load_image
 
@@ -17,17 +17,10 @@ ROOT = Path(__file__).resolve().parents[1]
 CPU = torch.device("cpu")
 
 
-def merged(base, overlay):
-    out = copy.deepcopy(base)
-    for key, value in overlay.items():
-        out[key] = merged(out[key], value) if isinstance(value, dict) and isinstance(out.get(key), dict) else value
-    return out
-
-
 def ff_config(*overlays):
     cfg = yaml.safe_load((ROOT / "config.yaml").read_text())["ff"]
     for name in overlays:
-        cfg = merged(cfg, yaml.safe_load((ROOT / name).read_text()).get("ff", {}))
+        cfg = deep_merge(cfg, yaml.safe_load((ROOT / name).read_text()).get("ff", {}))
     return cfg
 
 
@@ -48,7 +41,7 @@ def test_schema_rejects_unknown_keys_and_bad_values():
     for broken in ({"fig1": {"n_step": 3}}, {"fig1": {"mappings": ["fourier"]}}, {"fig4": {"width": 0}},
                    {"fig4": {"generator_scale_factors": {"cauchy": 1.0}}}):
         with pytest.raises(WorkflowError):
-            validate(merged(ff_config(), broken), schema)
+            validate(deep_merge(ff_config(), broken), schema)
 
 
 def write_and_check(df, path, schema, rule, cfg):

@@ -14,7 +14,6 @@ does not exist breaks the whole report.
 """
 
 import base64
-import copy
 import html
 import json
 import os
@@ -28,6 +27,7 @@ import matplotlib.image
 import pytest
 import yaml
 
+from helpers import deep_merge
 from netspectra import claims, io
 
 REPO = Path(__file__).resolve().parents[1]
@@ -157,13 +157,6 @@ def test_claims_table_is_in_the_report_and_lists_every_figure(report):
 
 
 # ------------------------------------------------------------------------------ captions at every scale
-def deep_merge(base, overlay):
-    out = copy.deepcopy(base)
-    for key, value in overlay.items():
-        out[key] = deep_merge(out[key], value) if isinstance(value, dict) and isinstance(out.get(key), dict) else value
-    return out
-
-
 def validated_config(*overlays):
     """The config as the Snakefile sees it: overlays merged over config.yaml, schema defaults filled in."""
     from snakemake.utils import validate

@@ -5,9 +5,8 @@ import pandas as pd
 
 from netspectra import chebyshev, io
 from netspectra.activations import as_numpy
-from netspectra.io import log_output
 
-log_output(snakemake.log)  # noqa: F821
+io.log_output(snakemake.log)  # noqa: F821
 
 job = snakemake.params.job  # noqa: F821
 coefs, approx = [], []

@@ -11,9 +11,8 @@ from pathlib import Path
 import pandas as pd
 
 from netspectra import claims, io
-from netspectra.io import log_output
 
-log_output(snakemake.log)  # noqa: F821
+io.log_output(snakemake.log)  # noqa: F821
 
 params = snakemake.params  # noqa: F821 (injected by Snakemake)
 out = snakemake.output  # noqa: F821

@@ -2,9 +2,8 @@
 
 from netspectra import io
 from netspectra.figures import ff, style
-from netspectra.io import log_output
 
-log_output(snakemake.log)  # noqa: F821
+io.log_output(snakemake.log)  # noqa: F821
 
 fig = ff.plot_fig1(io.read_table(snakemake.input.psnr, "ff_image_psnr"),  # noqa: F821
                    io.read_table(snakemake.input.outputs, "ff_image_outputs"),  # noqa: F821

@@ -2,9 +2,8 @@
 
 from netspectra import io
 from netspectra.figures import ff, style
-from netspectra.io import log_output
 
-log_output(snakemake.log)  # noqa: F821
+io.log_output(snakemake.log)  # noqa: F821
 
 fig = ff.plot_fig2(io.read_table(snakemake.input.kernels, "ff_ntk_kernels"),  # noqa: F821
                    io.read_table(snakemake.input.spectra, "ff_ntk_spectra"), scale=snakemake.params.scale)  # noqa: F821

@@ -2,9 +2,8 @@
 
 from netspectra import io
 from netspectra.figures import ff, style
-from netspectra.io import log_output
 
-log_output(snakemake.log)  # noqa: F821
+io.log_output(snakemake.log)  # noqa: F821
 
 fig = ff.plot_fig3(io.read_table(snakemake.input.curves, "ff_fit_curves"),  # noqa: F821
                    io.read_table(snakemake.input.residuals, "ff_fit_residuals"),  # noqa: F821

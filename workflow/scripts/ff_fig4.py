@@ -2,9 +2,8 @@
 
 from netspectra import io
 from netspectra.figures import ff, style
-from netspectra.io import log_output
 
-log_output(snakemake.log)  # noqa: F821
+io.log_output(snakemake.log)  # noqa: F821
 
 fig = ff.plot_fig4(io.read_table(snakemake.input.sweep, "ff_sparse_sweep"), scale=snakemake.params.scale)  # noqa: F821
 style.save(fig, snakemake.output.png, snakemake.output.pdf)  # noqa: F821

@@ -3,9 +3,8 @@
 import torch
 
 from netspectra import device, fourier_features, io
-from netspectra.io import log_output
 
-log_output(snakemake.log)  # noqa: F821
+io.log_output(snakemake.log)  # noqa: F821
 
 cfg, data, seed = snakemake.params.cfg, snakemake.params.data, snakemake.params.seed  # noqa: F821
 torch.set_num_threads(snakemake.threads)  # noqa: F821

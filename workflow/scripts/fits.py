@@ -4,9 +4,8 @@ import numpy as np
 import pandas as pd
 
 from netspectra import io, powerlaw
-from netspectra.io import log_output
 
-log_output(snakemake.log)  # noqa: F821
+io.log_output(snakemake.log)  # noqa: F821
 
 job = snakemake.params.job  # noqa: F821
 spec = io.read_table(snakemake.input[0], "spectra")  # noqa: F821

@@ -3,9 +3,8 @@ names, schema fp_<name>)."""
 
 from netspectra import io
 from netspectra.figures import fp, style
-from netspectra.io import log_output
 
-log_output(snakemake.log)  # noqa: F821
+io.log_output(snakemake.log)  # noqa: F821
 
 tables = {name: io.read_table(path, f"fp_{name}") for name, path in snakemake.input.items()}  # noqa: F821
 fig = fp.draw(snakemake.params.figure, tables, **snakemake.params.options)  # noqa: F821

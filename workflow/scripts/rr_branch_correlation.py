@@ -6,9 +6,8 @@ import torch
 from netspectra import correlation, device, image_batch, io
 from netspectra.models import build_model
 from netspectra.sampling import seed_for
-from netspectra.io import log_output
 
-log_output(snakemake.log)  # noqa: F821
+io.log_output(snakemake.log)  # noqa: F821
 
 job = snakemake.params.job  # noqa: F821 (injected by Snakemake)
 torch.set_num_threads(snakemake.threads)  # noqa: F821

@@ -1,8 +1,7 @@
 from netspectra import io
 from netspectra.figures import rr_weightspace, style
-from netspectra.io import log_output
 
-log_output(snakemake.log)  # noqa: F821
+io.log_output(snakemake.log)  # noqa: F821
 
 out, params = snakemake.output, snakemake.params  # noqa: F821 (injected by Snakemake)
 table = io.read_table(snakemake.input[0], "transition_paths")  # noqa: F821

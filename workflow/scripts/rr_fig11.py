@@ -4,9 +4,8 @@ import pandas as pd
 
 from netspectra import io
 from netspectra.figures import rr, style
-from netspectra.io import log_output
 
-log_output(snakemake.log)  # noqa: F821
+io.log_output(snakemake.log)  # noqa: F821
 
 params = snakemake.params  # noqa: F821
 for panel, rows in params.panels.items():

@@ -1,8 +1,7 @@
 from netspectra import io
 from netspectra.figures import rr_weightspace, style
-from netspectra.io import log_output
 
-log_output(snakemake.log)  # noqa: F821
+io.log_output(snakemake.log)  # noqa: F821
 
 inp = snakemake.input  # noqa: F821 (injected by Snakemake)
 paths, spectra = io.read_table(inp.paths, "paths"), io.read_table(inp.spectra, "spectra")

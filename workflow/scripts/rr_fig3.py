@@ -1,8 +1,7 @@
 from netspectra import io
 from netspectra.figures import rr, style
-from netspectra.io import log_output
 
-log_output(snakemake.log)  # noqa: F821
+io.log_output(snakemake.log)  # noqa: F821
 
 out = snakemake.output  # noqa: F821
 for panel, ylabel in (("a", "power |z_k|², path-normalised"), ("b", "k²·|z_k|², path-normalised")):

@@ -2,9 +2,8 @@ import pandas as pd
 
 from netspectra import io
 from netspectra.figures import rr_weightspace, style
-from netspectra.io import log_output
 
-log_output(snakemake.log)  # noqa: F821
+io.log_output(snakemake.log)  # noqa: F821
 
 inp, out, params = snakemake.input, snakemake.output, snakemake.params  # noqa: F821 (injected by Snakemake)
 paths = pd.concat([io.read_table(p, "paths") for p in inp.paths], ignore_index=True)

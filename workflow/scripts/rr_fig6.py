@@ -2,9 +2,8 @@ import pandas as pd
 
 from netspectra import correlation, io
 from netspectra.figures import rr_weightspace, style
-from netspectra.io import log_output
 
-log_output(snakemake.log)  # noqa: F821
+io.log_output(snakemake.log)  # noqa: F821
 
 params = snakemake.params  # noqa: F821 (injected by Snakemake)
 corr = pd.concat([io.read_table(p, "branch_correlation") for p in snakemake.input], ignore_index=True)  # noqa: F821

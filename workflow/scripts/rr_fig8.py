@@ -4,9 +4,8 @@ import pandas as pd
 
 from netspectra import io
 from netspectra.figures import rr_training, style
-from netspectra.io import log_output
 
-log_output(snakemake.log)  # noqa: F821
+io.log_output(snakemake.log)  # noqa: F821
 
 metrics = pd.concat([io.read_table(p, "training_metrics") for p in snakemake.input], ignore_index=True)  # noqa: F821
 params = snakemake.params  # noqa: F821

@@ -4,9 +4,8 @@ import pandas as pd
 
 from netspectra import io, training
 from netspectra.figures import rr_training, style
-from netspectra.io import log_output
 
-log_output(snakemake.log)  # noqa: F821
+io.log_output(snakemake.log)  # noqa: F821
 
 KEYS = ["version", "shortcut", "depth", "slope"]
 params = snakemake.params  # noqa: F821

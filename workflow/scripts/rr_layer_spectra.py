@@ -2,9 +2,8 @@
 
 from netspectra import io
 from netspectra.figures import rr, rr_weightspace, style
-from netspectra.io import log_output
 
-log_output(snakemake.log)  # noqa: F821
+io.log_output(snakemake.log)  # noqa: F821
 
 params = snakemake.params  # noqa: F821 (injected by Snakemake)
 table = io.read_table(snakemake.input[0], "spectra")  # noqa: F821

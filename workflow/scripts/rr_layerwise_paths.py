@@ -9,9 +9,8 @@ from netspectra import device, image_batch, io, spectra
 from netspectra.layerwise import layerwise_paths
 from netspectra.models import build_model
 from netspectra.sampling import seed_for
-from netspectra.io import log_output
 
-log_output(snakemake.log)  # noqa: F821
+io.log_output(snakemake.log)  # noqa: F821
 
 job = snakemake.params.job  # noqa: F821 (injected by Snakemake)
 out = snakemake.output  # noqa: F821

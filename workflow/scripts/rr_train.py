@@ -6,9 +6,8 @@ import torch
 
 from netspectra import checkpoints, datasets, device, io, stacking, training
 from netspectra.models import build_model
-from netspectra.io import log_output
 
-log_output(snakemake.log)  # noqa: F821
+io.log_output(snakemake.log)  # noqa: F821
 
 job = snakemake.params.job  # noqa: F821 (injected by Snakemake)
 out = snakemake.output  # noqa: F821

@@ -6,9 +6,8 @@ import torch
 
 from netspectra import device, image_batch, io, powerlaw, spectra
 from netspectra.transition import transition_paths
-from netspectra.io import log_output
 
-log_output(snakemake.log)  # noqa: F821
+io.log_output(snakemake.log)  # noqa: F821
 
 job = snakemake.params.job  # noqa: F821 (injected by Snakemake)
 torch.set_num_threads(snakemake.threads)  # noqa: F821

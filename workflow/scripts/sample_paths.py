@@ -6,9 +6,8 @@ import torch
 from netspectra import checkpoints, datasets, device, io
 from netspectra.models import build_model
 from netspectra.sampling import sample_model_paths, seed_for
-from netspectra.io import log_output
 
-log_output(snakemake.log)  # noqa: F821
+io.log_output(snakemake.log)  # noqa: F821
 
 jobs = snakemake.params.job["variants"]  # noqa: F821 (injected by Snakemake)
 torch.set_num_threads(snakemake.threads)  # noqa: F821

@@ -2,9 +2,8 @@
 
 from netspectra import io
 from netspectra.figures import sb, style
-from netspectra.io import log_output
 
-log_output(snakemake.log)  # noqa: F821
+io.log_output(snakemake.log)  # noqa: F821
 
 p = snakemake.params  # noqa: F821
 spectrum = io.read_table(snakemake.input.spectrum, "sb_spectrum")  # noqa: F821

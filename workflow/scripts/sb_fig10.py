@@ -2,9 +2,8 @@
 
 from netspectra import io
 from netspectra.figures import sb, style
-from netspectra.io import log_output
 
-log_output(snakemake.log)  # noqa: F821
+io.log_output(snakemake.log)  # noqa: F821
 
 inp, p = snakemake.input, snakemake.params  # noqa: F821
 fig = sb.plot_fig10(io.read_table(inp.accuracy, "sb_knn_accuracy"), io.read_table(inp.radial, "sb_radial_spectrum"),

@@ -2,9 +2,8 @@
 
 from netspectra import io
 from netspectra.figures import sb, style
-from netspectra.io import log_output
 
-log_output(snakemake.log)  # noqa: F821
+io.log_output(snakemake.log)  # noqa: F821
 
 inp, p = snakemake.input, snakemake.params  # noqa: F821
 fig = sb.plot_fig2(io.read_table(inp.maps, "sb_decision_map"), io.read_table(inp.data, "sb_decision_data"),

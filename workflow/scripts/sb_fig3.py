@@ -2,9 +2,8 @@
 
 from netspectra import io
 from netspectra.figures import sb, style
-from netspectra.io import log_output
 
-log_output(snakemake.log)  # noqa: F821
+io.log_output(snakemake.log)  # noqa: F821
 
 fig = sb.plot_fig3(io.read_table(snakemake.input.spectrum, "sb_spectrum"),  # noqa: F821
                    io.read_table(snakemake.input.loss, "sb_loss"), scale=snakemake.params.scale)  # noqa: F821

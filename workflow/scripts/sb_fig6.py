@@ -2,9 +2,8 @@
 
 from netspectra import io
 from netspectra.figures import sb, style
-from netspectra.io import log_output
 
-log_output(snakemake.log)  # noqa: F821
+io.log_output(snakemake.log)  # noqa: F821
 
 p = snakemake.params  # noqa: F821
 fig = sb.plot_fig6(io.read_table(snakemake.input.snapshots, "sb_snapshots"), scale=p.scale, setting=p.setting)  # noqa: F821

@@ -2,9 +2,8 @@
 
 from netspectra import io
 from netspectra.figures import sb, style
-from netspectra.io import log_output
 
-log_output(snakemake.log)  # noqa: F821
+io.log_output(snakemake.log)  # noqa: F821
 
 losses = io.read_table(snakemake.input.loss, "sb_noise_loss")  # noqa: F821
 fig = sb.plot_fig7(losses, scale=snakemake.params.scale, source=str(losses["source"].iloc[0]))  # noqa: F821

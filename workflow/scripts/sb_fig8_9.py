@@ -3,9 +3,8 @@ length statistics of all paths; fig9: from training images to adversarials)."""
 
 from netspectra import io
 from netspectra.figures import sb, style
-from netspectra.io import log_output
 
-log_output(snakemake.log)  # noqa: F821
+io.log_output(snakemake.log)  # noqa: F821
 
 inp, out, p = snakemake.input, snakemake.output, snakemake.params  # noqa: F821
 stats = io.read_table(inp.stats, "sb_path_stats")

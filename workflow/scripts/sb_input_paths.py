@@ -12,9 +12,8 @@ from netspectra.device import resolve
 from netspectra.inputpaths import batched_logits, linear_path, neb_paths, path_statistics, targeted_adversarial
 from netspectra.models import build_model
 from netspectra.spectralbias import derived_seed
-from netspectra.io import log_output
 
-log_output(snakemake.log)  # noqa: F821
+io.log_output(snakemake.log)  # noqa: F821
 
 job = snakemake.params.job  # noqa: F821
 out = snakemake.output  # noqa: F821

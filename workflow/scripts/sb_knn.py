@@ -8,9 +8,8 @@ import torch
 from netspectra import io
 from netspectra.inputspectra import radial_spectrum
 from netspectra.spectralbias import derived_seed, knn_accuracy_grid, knn_probability_map
-from netspectra.io import log_output
 
-log_output(snakemake.log)  # noqa: F821
+io.log_output(snakemake.log)  # noqa: F821
 
 job = snakemake.params.job  # noqa: F821
 inp, out = snakemake.input, snakemake.output  # noqa: F821

@@ -6,9 +6,8 @@ import torch
 from netspectra import io
 from netspectra.device import resolve
 from netspectra.spectralbias import binarised_sine_grid, derived_seed, train_classification
-from netspectra.io import log_output
 
-log_output(snakemake.log)  # noqa: F821
+io.log_output(snakemake.log)  # noqa: F821
 
 job = snakemake.params.job  # noqa: F821
 torch.set_num_threads(snakemake.threads)  # noqa: F821

@@ -8,9 +8,8 @@ import torch
 from netspectra import io
 from netspectra.device import resolve
 from netspectra.spectralbias import binarised_sine_grid, derived_seed, evaluate_grid, train_classification
-from netspectra.io import log_output
 
-log_output(snakemake.log)  # noqa: F821
+io.log_output(snakemake.log)  # noqa: F821
 
 job = snakemake.params.job  # noqa: F821
 out = snakemake.output  # noqa: F821

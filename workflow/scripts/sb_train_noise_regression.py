@@ -10,9 +10,8 @@ from netspectra.datasets import read_digits, read_mnist
 from netspectra.device import resolve
 from netspectra.manifold_noise import flat_manifold, noise_regression, train_dae
 from netspectra.spectralbias import derived_seed
-from netspectra.io import log_output
 
-log_output(snakemake.log)  # noqa: F821
+io.log_output(snakemake.log)  # noqa: F821
 
 job = snakemake.params.job  # noqa: F821
 torch.set_num_threads(snakemake.threads)  # noqa: F821
