@@ -15,7 +15,8 @@ import time
 
 import torch
 
-from netspectra import ensemble, fp_training
+from netspectra import ensemble, models
+from netspectra.papers.fp import training as fp_training
 
 
 def rate(fn, steps: int) -> float:
@@ -44,14 +45,14 @@ def main() -> None:
         fp_training.train_full_batch(stacked, x, y, loss="mse", n_steps=steps, learning_rate=1e-4,
                                      record_every=10 ** 9, record_fn=lambda s, p: None)
 
-    template = fp_training.tanh_mlp(args.inputs, args.widths, 1)
+    template = models.mlp(args.inputs, args.widths, 1, activation="tanh")
     vmapped = {n: p.detach().clone().requires_grad_(True) for n, p in stacked.items()}
 
     def vmap(steps):
         ensemble.train_ensemble(template, vmapped, x, y, lambda o, t: ((o - t) ** 2).mean(), n_steps=steps,
                                 learning_rate=1e-4, record_every=10 ** 9)
 
-    modules = [fp_training.tanh_mlp(args.inputs, args.widths, 1) for _ in range(args.members)]
+    modules = [models.mlp(args.inputs, args.widths, 1, activation="tanh") for _ in range(args.members)]
     optims = [torch.optim.Adam(m.parameters(), lr=1e-4) for m in modules]
 
     def sequential(steps):

@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 import torch
 
-from netspectra import colored_noise, image_regression as ir
+from netspectra import colored_noise
+from netspectra import image_regression as ir
 from netspectra.fourier_features import half_mse
 
 

@@ -8,9 +8,10 @@ import numpy as np
 import pytest
 import torch
 import yaml
-
 from helpers import deep_merge
-from netspectra import fourier_features as ff, io
+
+from netspectra import fourier_features as ff
+from netspectra import io
 from netspectra.image_regression import load_image
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -4,8 +4,12 @@ and record what the figures need (bad fp config: tests/test_config.py)."""
 import numpy as np
 import pytest
 import torch
+from matplotlib import pyplot as plt
 
-from netspectra import fp_data, fp_experiments, io
+from netspectra import grids, io
+from netspectra.papers.fp import catalogue
+from netspectra.papers.fp import data as fp_data
+from netspectra.papers.fp import experiments as fp_experiments
 
 CPU = torch.device("cpu")
 PEAKS = {"max_frequency": 40, "n_peaks": 3, "min_relative_height": 0.0, "include_dc": False}
@@ -49,9 +53,10 @@ def test_image_data_is_centred_normalised_and_split_by_column():
     assert abs(image.mean()) < 1e-12 and np.abs(image).max() == pytest.approx(1.0)
     mask = fp_data.odd_column_mask(3, 4)
     assert mask.tolist() == [[False, True, False, True]] * 3
-    coords = fp_data.pixel_coordinates(3, 4)
-    # row-major like image.ravel(): pixel (row 1, col 3) is entry 7, at x = 1 (last column), y = 0 (middle row)
-    assert coords[7].tolist() == [1.0, 0.0] and coords[0].tolist() == [-1.0, -1.0]
+    coords = grids.pixel_coordinates(3, 4, -1.0, 1.0, endpoint=True)
+    # (row, column) of pixel (row 1, col 3): the middle row, the last column
+    assert coords[1, 3].tolist() == [0.0, 1.0] and coords[0, 0].tolist() == [-1.0, -1.0]
+    assert grids.pixel_coordinates(2, 4)[1, 3].tolist() == [0.5, 0.75]  # 0…1 grid without its end
     with pytest.raises(ValueError, match="unknown sample_image"):
         fp_data.read_grey_image("lena")
     with pytest.raises(FileNotFoundError, match="image_file"):
@@ -163,8 +168,6 @@ def test_mnist_experiment_table(tmp_path, mnist_history):
 
 
 def test_every_figure_draws_from_its_tables(image_tables, curve_tables, mnist_history):
-    from netspectra.figures import fp
-
     flipped = fp_experiments.run_curve(curve_cfg(target="flipped_ramp", n_points=16, x_min=-1.0, x_max=1.0,
                                                  frequencies=[1, 4, 7]), delta_kind="complex", device=CPU, seed=0)
     cases = {
@@ -176,12 +179,10 @@ def test_every_figure_draws_from_its_tables(image_tables, curve_tables, mnist_hi
         "fp-fig7": (curve_tables, {}),
     }
     for fig_id, (tables, options) in cases.items():
-        figure = fp.draw(fig_id, tables, **options)
+        figure = catalogue.FIGURES[fig_id].draw(tables, options)
         n_lines = sum(len(ax.lines) + len(ax.images) for ax in figure.axes)
         assert n_lines > 0, fig_id
         assert all(ax.get_xlabel() for ax in figure.axes if ax.axison and (ax.lines or ax.images)), fig_id
-        fp.plt.close(figure)
+        plt.close(figure)
     with pytest.raises(ValueError, match="member 2"):
-        fp.draw("fp-fig4", image_tables, member=2, row=5)
-    with pytest.raises(ValueError, match="unknown F-Principle figure"):
-        fp.draw("fp-fig9", image_tables)
+        catalogue.FIGURES["fp-fig4"].draw(image_tables, {"member": 2, "row": 5})

@@ -5,7 +5,8 @@ import pytest
 import torch
 from torch.func import functional_call
 
-from netspectra import ensemble, fp_training
+from netspectra import ensemble, models
+from netspectra.papers.fp import training as fp_training
 
 WIDTHS = [12, 8]
 
@@ -43,7 +44,7 @@ def test_forward_equals_each_member_as_a_torch_module():
     x = torch.randn(7, 3, dtype=torch.float64)
     out = fp_training.forward(stacked, x)
     assert out.shape == (3, 7, 2)
-    template = fp_training.tanh_mlp(3, WIDTHS, 2).double()
+    template = models.mlp(3, WIDTHS, 2, activation="tanh").double()
     for m in range(3):
         params = {n: p[m] for n, p in stacked.items()}
         torch.testing.assert_close(out[m], functional_call(template, params, (x,)))

@@ -1,7 +1,10 @@
+"""Models of the papers: names, shapes, inits; the shared MLP builder and exact spectral norm."""
+
+import numpy as np
 import pytest
 import torch
 
-from netspectra import activations
+from netspectra import activations, models
 from netspectra.models import build_model
 
 
@@ -54,3 +57,14 @@ def test_delta_orthogonal_kernel_is_an_orthogonal_matrix_at_the_centre():
     centre = w[:, :, 1, 1]
     torch.testing.assert_close(centre @ centre.T, torch.eye(16), atol=1e-5, rtol=0)
     assert w[:, :, 0, 0].abs().max() == 0
+
+
+def test_spectral_norms_are_exact_largest_singular_values():
+    g = torch.Generator().manual_seed(0)
+    weights = [torch.randn(3, 20, 7, generator=g, dtype=torch.float64),
+               torch.randn(3, 1, 20, generator=g, dtype=torch.float64)]   # (M, out, in), output layer a vector
+    norms = torch.stack([models.spectral_norm(w) for w in weights], dim=-1)
+    assert norms.shape == (3, 2)
+    for m in range(3):
+        assert norms[m, 0] == pytest.approx(np.linalg.svd(weights[0][m].numpy(), compute_uv=False)[0])
+        assert norms[m, 1] == pytest.approx(np.linalg.norm(weights[1][m].numpy()))

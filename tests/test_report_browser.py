@@ -26,8 +26,8 @@ from pathlib import Path
 import matplotlib.image
 import pytest
 import yaml
-
 from helpers import deep_merge
+
 from netspectra import claims, io
 
 REPO = Path(__file__).resolve().parents[1]

@@ -13,7 +13,7 @@ from netspectra.figures import rr_weightspace
 from netspectra.layerwise import layerwise_paths, varied_layers
 from netspectra.models import build_model
 from netspectra.paths import _recording
-from netspectra.sampling import seed_for
+from netspectra.seeds import seed_for
 from netspectra.transition import transition_paths
 
 RESNET = {"arch": "resnet", "depth": 8, "version": 2, "activation": "leaky_relu", "shortcut": True,

@@ -1,15 +1,21 @@
 """Spectral-bias experiments on tiny inputs: robustness normalisation, data sets, KNN, tables with provenance."""
 
 import numpy as np
-import pandas as pd
 import pytest
 import torch
 
 from netspectra import io, schemas
-from netspectra.inputspectra import sample_grid
 from netspectra.manifold_noise import flat_manifold, noise_regression
-from netspectra.spectralbias import (binarised_sine_grid, derived_seed, knn_accuracy_grid, perturbation_spectrum,
-                                     sine_members, train_classification, train_regression, unit_directions)
+from netspectra.seeds import derived_seed
+from netspectra.spectralbias import (
+    binarised_sine_grid,
+    knn_accuracy_grid,
+    perturbation_spectrum,
+    sine_members,
+    train_classification,
+    train_regression,
+    unit_directions,
+)
 
 TINY = dict(width=8, depth=2)
 

@@ -4,8 +4,15 @@ import pytest
 import torch
 from torch import nn
 
-from netspectra.inputpaths import (dense_path, insert_pivots, linear_path, neb_paths, neb_step_direction,
-                                   path_statistics, targeted_adversarial)
+from netspectra.inputpaths import (
+    dense_path,
+    insert_pivots,
+    linear_path,
+    neb_paths,
+    neb_step_direction,
+    path_statistics,
+    targeted_adversarial,
+)
 
 
 class LinearClassifier(nn.Module):

@@ -6,8 +6,15 @@ import numpy as np
 import pytest
 import torch
 
-from netspectra.inputspectra import (exact_spectral_norm, flower, radial_spectrum, readout, sample_grid,
-                                     sine_mixture, spectral_norm)
+from netspectra.inputspectra import (
+    exact_spectral_norm,
+    flower,
+    radial_spectrum,
+    readout,
+    sample_grid,
+    sine_mixture,
+    spectral_norm,
+)
 
 
 def test_readout_of_known_sines_reads_amplitudes():

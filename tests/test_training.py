@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 import torch
 
-from netspectra import checkpoints, stacking, training
+from netspectra import checkpoints, seeds, stacking, training
 from netspectra.models import build_model
 
 SPEC = dict(arch="toycnn", depth=2, width=4, in_channels=3, n_classes=3, image_size=8)
@@ -153,7 +153,7 @@ def test_exported_member_weights_load_into_the_plain_model(tmp_path):
     x, y, xv, yv = tiny_data()
     spec = SPEC | {"activation": "leaky_relu"}
     members = [{"slope": 0.1, "run": 0}, {"slope": 0.5, "run": 0}, {"slope": 0.1, "run": 1}]
-    seeds = [training.member_seed(0, m["run"]) for m in members]
+    seeds = [seeds.member_seed(0, m["run"]) for m in members]
     models = [build_model(spec | {"slope": m["slope"]}, seed=s) for m, s in zip(members, seeds)]
     model = stacking.stack_models(models, [m["slope"] for m in members])
     training.train(model, seeds, x, y, xv, yv, recipe(n_epochs=2), checkpoint_dir=tmp_path / "state",

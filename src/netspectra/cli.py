@@ -116,7 +116,7 @@ def roughness(model: nn.Module, x: torch.Tensor, y: torch.Tensor | None = None, 
     paths = sample_model_paths(model, x, y, direction=direction, n_directions=n_directions, n_points=n_points,
                                radius=radius, layers=layers, max_paths_per_layer=max_paths_per_layer,
                                batchnorm=batchnorm, chunk=chunk, seed=seed)
-    k_max = k_max or max(2, n_points // 4)
+    k_max = k_max or powerlaw.default_k_max(n_points)
     k = spectra.frequencies(n_points)
     rows = []
     for (layer, name), group in paths.groupby(["layer", "layer_name"], sort=True):

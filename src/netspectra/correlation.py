@@ -26,7 +26,7 @@ from torch import nn
 
 from .directions import make_direction
 from .paths import PathEvaluator, sample_indices
-from .sampling import seed_for
+from .seeds import seed_for
 from .spectra import DETRENDS, WINDOWS
 
 RELATIVE_FLOOR = 1e-12

@@ -28,7 +28,7 @@ from . import colored_noise, coordinate_nets, mappings, ntk
 from .ensemble import init_stacked, predict, train_ensemble
 from .fprinciple import dft
 from .image_regression import pixel_coordinates, psnr, split_pixels
-from .sampling import seed_for
+from .seeds import seed_for
 
 
 def _exponent_label(p: float) -> str:

@@ -11,8 +11,8 @@ import datetime as _dt
 import json
 import os
 import platform
-import sys
 import subprocess
+import sys
 from importlib import metadata as _md
 from pathlib import Path
 from typing import Any
@@ -85,6 +85,26 @@ def read_table(path: str | os.PathLike, schema: str | None = None) -> pd.DataFra
     if schema is not None:
         schemas.check(df, schema)
     return df
+
+
+def named_parquet_files(inputs) -> dict[str, list[str]]:
+    """``{input name: [Parquet files]}`` of a Snakemake rule's or job's inputs; unnamed files go under ``input``."""
+    named, seen = {}, set()
+    for name, files in inputs.items():
+        files = [files] if isinstance(files, str) else list(files)
+        named[name] = [str(f) for f in files if str(f).endswith(".parquet")]
+        seen |= set(named[name])
+    rest = [str(f) for f in inputs if str(f).endswith(".parquet") and str(f) not in seen]
+    if rest:
+        named["input"] = rest
+    return {name: files for name, files in named.items() if files}
+
+
+def read_tables(named_files: dict[str, list[str]]) -> dict[str, pd.DataFrame]:
+    """``{name: DataFrame}``: the tables of each name concatenated, each checked against the schema it was
+    written with (recorded in its provenance)."""
+    return {name: pd.concat([read_table(f, read_metadata(f)["schema"]) for f in files], ignore_index=True)
+            for name, files in named_files.items()}
 
 
 def read_metadata(path: str | os.PathLike) -> dict[str, Any]:

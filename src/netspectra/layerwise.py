@@ -14,7 +14,8 @@ from torch import nn
 
 from .directions import make_direction, normalise, select_parameters
 from .paths import PathEvaluator
-from .sampling import path_rows, resolve_layers, seed_for, selection
+from .sampling import path_rows, resolve_layers, selection
+from .seeds import seed_for
 
 
 def varied_layers(model: nn.Module, layers: str | list[int]) -> list[int]:

@@ -132,6 +132,27 @@ class ResNet(nn.Module):
         return self.classifier(self.pool(x))
 
 
+def mlp(in_features: int, widths: list[int], out_features: int = 1, activation: str = "relu",
+        output: str | None = None) -> nn.Sequential:
+    """The plain MLP of the input-space papers: [Linear, activation] per hidden width, a Linear read-out and
+    optionally an output activation (e.g. ``"sigmoid"``). Parameters are named ``0.weight``, ``0.bias``,
+    ``2.weight``, … and initialised by PyTorch's default (callers re-initialise where a paper says so).
+    """
+    sizes = [in_features, *widths]
+    modules: list[nn.Module] = []
+    for a, b in zip(sizes[:-1], sizes[1:]):
+        modules += [nn.Linear(a, b), activations.make(activation)]
+    modules.append(nn.Linear(sizes[-1], out_features))
+    if output is not None:
+        modules.append(activations.make(output))
+    return nn.Sequential(*modules)
+
+
+def spectral_norm(weight: torch.Tensor) -> torch.Tensor:
+    """Exact spectral norm (largest singular value) of ``weight`` (..., out, in), batched over (...)."""
+    return torch.linalg.matrix_norm(weight.detach(), ord=2)
+
+
 class MLP(nn.Module):
     """Fully connected network: ``in_features`` -> ``widths`` (each Linear + activation) -> ``out_features``.
 

@@ -8,6 +8,11 @@ from __future__ import annotations
 import numpy as np
 
 
+def default_k_max(n_points: int) -> int:
+    """Upper end of the default fit range, k = 1 … n_points/4 (above it aliasing bends the spectrum up), at least 2."""
+    return max(2, n_points // 4)
+
+
 def fit(k: np.ndarray, magnitude: np.ndarray, k_min: int = 1, k_max: int | None = None) -> dict[str, np.ndarray]:
     """Least-squares line through (log k, log |z_k|) for k_min ≤ k ≤ k_max, for every spectrum.
 

@@ -2,18 +2,13 @@
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 import torch
 from torch import nn
 
 from .directions import make_direction
 from .paths import PathEvaluator, sample_indices
-
-
-def seed_for(*keys: int) -> int:
-    """A 31-bit seed derived from integer keys (base seed, init, direction, ...)."""
-    return int(np.random.SeedSequence([int(k) for k in keys]).generate_state(1)[0] & 0x7FFFFFFF)
+from .seeds import seed_for
 
 
 def resolve_layers(model: nn.Module, layers: str | list) -> list[str]:

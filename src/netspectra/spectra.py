@@ -8,6 +8,7 @@ line first and ``window="hann"`` tapers the ends.
 from __future__ import annotations
 
 import numpy as np
+import torch
 from scipy import signal
 
 DETRENDS = ("none", "linear")
@@ -60,3 +61,18 @@ def average_power(paths: np.ndarray, *, normalise: str = "none", weight: str = "
     used = ~np.isnan(pw).any(axis=-1)
     mean = pw[used].mean(axis=0) if used.any() else np.full(pw.shape[-1], np.nan)
     return mean, int(used.sum())
+
+
+def dft(y: torch.Tensor) -> torch.Tensor:
+    """Single-sided scaled DFT of samples on an even grid, for input-space spectra.
+
+    ``y``: real (..., N). Returns complex (..., N//2 + 1): ``rfft(y) / N`` with the bins that have a
+    negative-frequency twin (0 < k < N/2) doubled, so ``A sin(2πkn/N)`` reads ``A`` at bin k.
+    """
+    n = y.shape[-1]
+    coeffs = torch.fft.rfft(y, dim=-1) / n
+    scale = torch.full((coeffs.shape[-1],), 2.0, dtype=y.dtype, device=y.device)
+    scale[0] = 1.0
+    if n % 2 == 0:
+        scale[-1] = 1.0
+    return coeffs * scale

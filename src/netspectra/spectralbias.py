@@ -16,7 +16,6 @@ Members are described by a ``members`` DataFrame (one row per member, in stackin
 from __future__ import annotations
 
 import math
-import zlib
 from typing import Mapping, Sequence
 
 import numpy as np
@@ -51,12 +50,6 @@ def random_phases(n_runs: int, n_frequencies: int, seed: int) -> torch.Tensor:
     """φ ~ U[0, 2π) per run and frequency, shape (n_runs, n_frequencies), float64."""
     g = torch.Generator().manual_seed(seed)
     return 2 * math.pi * torch.rand(n_runs, n_frequencies, generator=g, dtype=torch.float64)
-
-
-def derived_seed(base: int, experiment: str, *keys: int) -> int:
-    """A 31-bit seed from the base seed, an experiment name and integer keys (independent streams)."""
-    words = [int(base), zlib.crc32(experiment.encode()), *map(int, keys)]
-    return int(np.random.SeedSequence(words).generate_state(1)[0] & 0x7FFFFFFF)
 
 
 def sine_members(amplitude_settings: Mapping[str, Sequence[float]], frequencies: Sequence[int], n_points: int,

@@ -37,7 +37,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from . import checkpoints
-from .sampling import seed_for
+from .seeds import seed_for
 from .stacking import member_outputs
 
 METRIC_COLUMNS = ("member", "epoch", "step", "epoch_progress", "loss", "train_accuracy", "val_loss",
@@ -85,11 +85,6 @@ def check_job(model: dict[str, Any], members: Sequence[dict[str, Any]]) -> None:
         raise ValueError("averaging groups (groups > 1) need shortcut: false")
     if len({m.get("slope") for m in members}) > 1 and kwargs["activation"] != "leaky_relu":
         raise ValueError(f"a slope grid needs activation leaky_relu, not {kwargs['activation']!r}")
-
-
-def member_seed(seed: int, run: int) -> int:
-    """Initialisation and data seed of run ``run`` of a job (members with equal run share it)."""
-    return seed_for(seed, run)
 
 
 def fingerprint(config: dict[str, Any]) -> str:

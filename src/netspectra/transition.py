@@ -18,7 +18,8 @@ import torch
 from .directions import make_direction
 from .models import build_model
 from .paths import PathEvaluator, sample_indices
-from .sampling import resolve_layers, seed_for
+from .sampling import resolve_layers
+from .seeds import seed_for
 
 
 def transition_paths(spec: dict[str, Any], grid: dict[str, list], x: torch.Tensor, y: torch.Tensor, *,

@@ -1,5 +1,9 @@
-# Helpers shared by all rules: the figure registry, report captions, the data settings and conda envs.
+# Helpers shared by all rules: the figure registry, figure rules' outputs and params, report captions, the data
+# settings and conda envs. Every figure rule runs workflow/scripts/figure.py, which draws its figure ids through
+# the paper catalogues (netspectra.papers.<paper>.catalogue).
 import itertools
+
+from netspectra import papers
 
 RESULTS = "results"
 FIGURES = {}  # figure id -> list of PNG/PDF files it writes
@@ -12,15 +16,36 @@ def figure_files(fig_id, panels=("",)):
     return files
 
 
-def figure_report(fig_id, paper, panel=""):
-    """The PNG of a figure wrapped for the Snakemake report, with its caption file."""
+def figure_report(fig_id, panel=""):
+    """The PNG of a figure wrapped for the Snakemake report, with its caption file, filed under its paper."""
     return report(
         f"{RESULTS}/figures/{fig_id}{panel}.png",
         caption=f"../report/{fig_id}.rst",
-        category=paper,
+        category=papers.title(fig_id),
         subcategory=fig_id,
         labels={"figure": f"{fig_id}{panel}", "scale": config["scale"]},
     )
+
+
+def figure_outputs(*fig_ids, panels=("",)):
+    """Outputs of a figure rule: ``png`` (every panel of every id, in the report) and ``pdf`` lists, registered.
+
+    Files are named ``results/figures/<figure id><panel>.<png|pdf>``; figure.py saves each drawn panel to them.
+    """
+    for fig_id in fig_ids:
+        figure_files(fig_id, panels)
+    return {
+        "png": [figure_report(f, p) for f in fig_ids for p in panels],
+        "pdf": [f"{RESULTS}/figures/{f}{p}.pdf" for f in fig_ids for p in panels],
+    }
+
+
+def figure_params(*fig_ids, **options):
+    """Params of a figure rule: the ids it draws, their captions' claim and data note (catalogue), draw options."""
+    captions = {
+        f: {"paper": papers.title(f), "claim": papers.figure(f).claim, "data": papers.figure(f).data} for f in fig_ids
+    }
+    return {"figures": list(fig_ids), "captions": captions} | options
 
 
 def all_figures(wildcards):

@@ -21,13 +21,15 @@ rule ff_train_images:
         outputs=f"{FF_DIR}/images_outputs.parquet",
     log:
         f"{RESULTS}/logs/ff_train_images.log",
+    conda:
+        CONDA_ENV_GPU
+    threads: 2
     params:
         cfg=FF["fig1"],
         data=data_config(),
         seed=config["seed"],
-    threads: 2
-    conda: CONDA_ENV_GPU
-    script: "../scripts/ff_train_images.py"
+    script:
+        "../scripts/ff_train_images.py"
 
 
 rule ff_fig1:
@@ -36,15 +38,17 @@ rule ff_fig1:
         outputs=rules.ff_train_images.output.outputs,
         curves=rules.ff_train_images.output.curves,
     output:
-        png=figure_report("ff-fig1", FF_PAPER),
+        png=figure_report("ff-fig1"),
         pdf=f"{RESULTS}/figures/ff-fig1.pdf",
     log:
         f"{RESULTS}/logs/ff_fig1.log",
+    conda:
+        CONDA_ENV
+    threads: 1
     params:
         scale=config["scale"],
-    threads: 1
-    conda: CONDA_ENV
-    script: "../scripts/ff_fig1.py"
+    script:
+        "../scripts/ff_fig1.py"
 
 
 figure_files("ff-fig1")
@@ -56,13 +60,15 @@ rule ff_ntk:
         spectra=f"{FF_DIR}/ntk_spectra.parquet",
     log:
         f"{RESULTS}/logs/ff_ntk.log",
+    conda:
+        CONDA_ENV_GPU
+    threads: 2
     params:
         cfg=FF["fig2"],
         data=data_config(),
         seed=config["seed"],
-    threads: 2
-    conda: CONDA_ENV_GPU
-    script: "../scripts/ff_ntk.py"
+    script:
+        "../scripts/ff_ntk.py"
 
 
 rule ff_fig2:
@@ -70,15 +76,17 @@ rule ff_fig2:
         kernels=rules.ff_ntk.output.kernels,
         spectra=rules.ff_ntk.output.spectra,
     output:
-        png=figure_report("ff-fig2", FF_PAPER),
+        png=figure_report("ff-fig2"),
         pdf=f"{RESULTS}/figures/ff-fig2.pdf",
     log:
         f"{RESULTS}/logs/ff_fig2.log",
+    conda:
+        CONDA_ENV
+    threads: 1
     params:
         scale=config["scale"],
-    threads: 1
-    conda: CONDA_ENV
-    script: "../scripts/ff_fig2.py"
+    script:
+        "../scripts/ff_fig2.py"
 
 
 figure_files("ff-fig2")
@@ -91,14 +99,16 @@ rule ff_train_fits:
         functions=f"{FF_DIR}/fits_functions.parquet",
     log:
         f"{RESULTS}/logs/ff_train_fits.log",
+    conda:
+        CONDA_ENV_GPU
+    # Small networks: per-step overhead dominates and a second thread only spins (paper scale: GPU).
+    threads: 1
     params:
         cfg=FF["fig3"],
         data=data_config(),
         seed=config["seed"],
-    # Small networks: per-step overhead dominates and a second thread only spins (paper scale: GPU).
-    threads: 1
-    conda: CONDA_ENV_GPU
-    script: "../scripts/ff_train_fits.py"
+    script:
+        "../scripts/ff_train_fits.py"
 
 
 rule ff_fig3:
@@ -107,16 +117,18 @@ rule ff_fig3:
         residuals=rules.ff_train_fits.output.residuals,
         functions=rules.ff_train_fits.output.functions,
     output:
-        png=figure_report("ff-fig3", FF_PAPER),
+        png=figure_report("ff-fig3"),
         pdf=f"{RESULTS}/figures/ff-fig3.pdf",
     log:
         f"{RESULTS}/logs/ff_fig3.log",
+    conda:
+        CONDA_ENV
+    threads: 1
     params:
         scale=config["scale"],
         plot_labels=FF["fig3"]["plot_labels"],
-    threads: 1
-    conda: CONDA_ENV
-    script: "../scripts/ff_fig3.py"
+    script:
+        "../scripts/ff_fig3.py"
 
 
 figure_files("ff-fig3")
@@ -127,28 +139,32 @@ rule ff_train_sparse:
         sweep=f"{FF_DIR}/sparse_sweep.parquet",
     log:
         f"{RESULTS}/logs/ff_train_sparse.log",
+    conda:
+        CONDA_ENV_GPU
+    threads: 2
     params:
         cfg=FF["fig4"],
         data=data_config(),
         seed=config["seed"],
-    threads: 2
-    conda: CONDA_ENV_GPU
-    script: "../scripts/ff_train_sparse.py"
+    script:
+        "../scripts/ff_train_sparse.py"
 
 
 rule ff_fig4:
     input:
         sweep=rules.ff_train_sparse.output.sweep,
     output:
-        png=figure_report("ff-fig4", FF_PAPER),
+        png=figure_report("ff-fig4"),
         pdf=f"{RESULTS}/figures/ff-fig4.pdf",
     log:
         f"{RESULTS}/logs/ff_fig4.log",
+    conda:
+        CONDA_ENV
+    threads: 1
     params:
         scale=config["scale"],
-    threads: 1
-    conda: CONDA_ENV
-    script: "../scripts/ff_fig4.py"
+    script:
+        "../scripts/ff_fig4.py"
 
 
 figure_files("ff-fig4")

@@ -27,12 +27,12 @@ rule claims:
         ),
     log:
         f"{RESULTS}/logs/claims.log",
+    conda:
+        CONDA_ENV
+    threads: 1
     params:
         figures=lambda wildcards: claims_plan(),
         scale=config["scale"],
-    threads: 1
-    conda:
-        CONDA_ENV
     script:
         "../scripts/claims.py"
 

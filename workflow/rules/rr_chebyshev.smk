@@ -7,9 +7,9 @@ rule chebyshev:
         approximation=f"{RESULTS}/rr/chebyshev_approximation.parquet",
     log:
         f"{RESULTS}/logs/chebyshev.log",
-    params:
-        job=config["rr"]["chebyshev"],
     conda:
         CONDA_ENV
+    params:
+        job=config["rr"]["chebyshev"],
     script:
         "../scripts/chebyshev.py"

@@ -6,14 +6,14 @@ rule rr_fig2:
     input:
         rules.chebyshev.output.coefficients,
     output:
-        png=figure_report("rr-fig2", RR),
+        png=figure_report("rr-fig2"),
         pdf=f"{RESULTS}/figures/rr-fig2.pdf",
     log:
         f"{RESULTS}/logs/rr_fig2.log",
-    params:
-        activations=["relu", "tanh", "softplus"],
     conda:
         CONDA_ENV
+    params:
+        activations=["relu", "tanh", "softplus"],
     script:
         "../scripts/rr_fig2.py"
 
@@ -22,14 +22,14 @@ rule rr_fig18:
     input:
         rules.chebyshev.output.approximation,
     output:
-        png=figure_report("rr-fig18", RR),
+        png=figure_report("rr-fig18"),
         pdf=f"{RESULTS}/figures/rr-fig18.pdf",
     log:
         f"{RESULTS}/logs/rr_fig18.log",
-    params:
-        interval=[-5.0, 5.0],
     conda:
         CONDA_ENV
+    params:
+        interval=[-5.0, 5.0],
     script:
         "../scripts/rr_fig18.py"
 
@@ -38,14 +38,14 @@ rule rr_fig19:
     input:
         rules.chebyshev.output.coefficients,
     output:
-        png=figure_report("rr-fig19", RR),
+        png=figure_report("rr-fig19"),
         pdf=f"{RESULTS}/figures/rr-fig19.pdf",
     log:
         f"{RESULTS}/logs/rr_fig19.log",
-    params:
-        interval=[-5.0, 5.0],
     conda:
         CONDA_ENV
+    params:
+        interval=[-5.0, 5.0],
     script:
         "../scripts/rr_fig19.py"
 
@@ -55,16 +55,16 @@ rule rr_fig3:
         a=f"{RESULTS}/rr/spectra/rr-fig3a.parquet",
         b=f"{RESULTS}/rr/spectra/rr-fig3b.parquet",
     output:
-        a=figure_report("rr-fig3", RR, "a"),
-        b=figure_report("rr-fig3", RR, "b"),
+        a=figure_report("rr-fig3", "a"),
+        b=figure_report("rr-fig3", "b"),
         pdf_a=f"{RESULTS}/figures/rr-fig3a.pdf",
         pdf_b=f"{RESULTS}/figures/rr-fig3b.pdf",
     log:
         f"{RESULTS}/logs/rr_fig3.log",
-    params:
-        scale=config["scale"],
     conda:
         CONDA_ENV
+    params:
+        scale=config["scale"],
     script:
         "../scripts/rr_fig3.py"
 
@@ -73,14 +73,14 @@ rule rr_fig5:
     input:
         fits=[f"{RESULTS}/rr/fits/rr-fig5.parquet", f"{RESULTS}/rr/fits/rr-fig5-delta.parquet"],
     output:
-        png=figure_report("rr-fig5", RR),
+        png=figure_report("rr-fig5"),
         pdf=f"{RESULTS}/figures/rr-fig5.pdf",
     log:
         f"{RESULTS}/logs/rr_fig5.log",
-    params:
-        scale=config["scale"],
     conda:
         CONDA_ENV
+    params:
+        scale=config["scale"],
     script:
         "../scripts/rr_fig5.py"
 
@@ -89,14 +89,14 @@ rule rr_fig16:
     input:
         fits=[f"{RESULTS}/rr/fits/rr-fig16.parquet"],
     output:
-        png=figure_report("rr-fig16", RR),
+        png=figure_report("rr-fig16"),
         pdf=f"{RESULTS}/figures/rr-fig16.pdf",
     log:
         f"{RESULTS}/logs/rr_fig16.log",
-    params:
-        scale=config["scale"],
     conda:
         CONDA_ENV
+    params:
+        scale=config["scale"],
     script:
         "../scripts/rr_fig5.py"
 

@@ -23,11 +23,11 @@ rule sample_paths:
         f"{RESULTS}/rr/paths/{{experiment}}/{{shard}}.parquet",
     log:
         f"{RESULTS}/logs/sample_paths/{{experiment}}/{{shard}}.log",
-    params:
-        job=path_job,
-    threads: 2
     conda:
         CONDA_ENV_GPU
+    threads: 2
+    params:
+        job=path_job,
     script:
         "../scripts/sample_paths.py"
 
@@ -39,10 +39,10 @@ rule spectra:
         f"{RESULTS}/rr/spectra/{{experiment}}.parquet",
     log:
         f"{RESULTS}/logs/spectra/{{experiment}}.log",
-    params:
-        job=analysis_config,
     conda:
         CONDA_ENV
+    params:
+        job=analysis_config,
     script:
         "../scripts/spectra.py"
 
@@ -54,9 +54,9 @@ rule fits:
         f"{RESULTS}/rr/fits/{{experiment}}.parquet",
     log:
         f"{RESULTS}/logs/fits/{{experiment}}.log",
-    params:
-        job=analysis_config,
     conda:
         CONDA_ENV
+    params:
+        job=analysis_config,
     script:
         "../scripts/fits.py"

@@ -36,13 +36,14 @@ rule rr_train:
         checkpoints=directory(f"{TRAINING}/{{training}}/{{job}}/checkpoints"),
     log:
         f"{RESULTS}/logs/rr_train/{{training}}/{{job}}.log",
-    params:
-        job=training_job,
-    threads: 2
     conda:
         CONDA_ENV_GPU
+    threads: 2
+    params:
+        job=training_job,
     script:
         "../scripts/rr_train.py"
+
 
 for _fig, _fig_id in (("fig8", "rr-fig8"), ("fig10", "rr-fig10")):
     if _enabled(_fig):
@@ -53,16 +54,16 @@ for _fig, _fig_id in (("fig8", "rr-fig8"), ("fig10", "rr-fig10")):
             input:
                 training_metrics(config["rr"][_fig]["training"]),
             output:
-                png=figure_report(_fig_id, RR),
+                png=figure_report(_fig_id),
                 pdf=f"{RESULTS}/figures/{_fig_id}.pdf",
             log:
                 f"{RESULTS}/logs/rr_{_fig}.log",
+            conda:
+                CONDA_ENV
+            threads: 1
             params:
                 fig_id=_fig_id,
                 scale=config["scale"],
-            threads: 1
-            conda:
-                CONDA_ENV
             script:
                 "../scripts/rr_fig8.py"
 
@@ -76,16 +77,16 @@ if _enabled("fig9"):
             metrics=training_metrics(config["rr"]["fig9"]["training"]),
             fits=f"{RESULTS}/rr/fits/{config['rr']['fig9']['paths']}.parquet",
         output:
-            png=figure_report("rr-fig9", RR),
+            png=figure_report("rr-fig9"),
             pdf=f"{RESULTS}/figures/rr-fig9.pdf",
         log:
             f"{RESULTS}/logs/rr_fig9.log",
+        conda:
+            CONDA_ENV
+        threads: 1
         params:
             n_last_logged=config["rr"]["fig9"]["n_last_logged"],
             scale=config["scale"],
-        threads: 1
-        conda:
-            CONDA_ENV
         script:
             "../scripts/rr_fig9.py"
 
@@ -99,18 +100,26 @@ if _enabled("fig11"):
         input:
             **{p: [f"{RESULTS}/rr/spectra/{e}.parquet" for e in exps] for p, exps in _fig11_panels.items()},
         output:
-            **{f"png_{p}": figure_report("rr-fig11", RR, p) for p in _fig11_panels},
+            **{f"png_{p}": figure_report("rr-fig11", p) for p in _fig11_panels},
             **{f"pdf_{p}": f"{RESULTS}/figures/rr-fig11{p}.pdf" for p in _fig11_panels},
         log:
             f"{RESULTS}/logs/rr_fig11.log",
-        params:
-            panels={p: [{"experiment": e, "epoch": config["rr"]["paths"][e]["checkpoint"]["epoch"],
-                         "radius": config["rr"]["paths"][e]["radius"]} for e in exps]
-                    for p, exps in _fig11_panels.items()},
-            scale=config["scale"],
-        threads: 1
         conda:
             CONDA_ENV
+        threads: 1
+        params:
+            panels={
+                p: [
+                    {
+                        "experiment": e,
+                        "epoch": config["rr"]["paths"][e]["checkpoint"]["epoch"],
+                        "radius": config["rr"]["paths"][e]["radius"],
+                    }
+                    for e in exps
+                ]
+                for p, exps in _fig11_panels.items()
+            },
+            scale=config["scale"],
         script:
             "../scripts/rr_fig11.py"
 

@@ -18,11 +18,11 @@ rule rr_transition_paths:
         f"{RESULTS}/rr/transition/rr-fig1.parquet",
     log:
         f"{RESULTS}/logs/rr_transition_paths.log",
-    params:
-        job=rr_section_job("fig1"),
-    threads: 2
     conda:
         CONDA_ENV_GPU
+    threads: 2
+    params:
+        job=rr_section_job("fig1"),
     script:
         "../scripts/rr_transition_paths.py"
 
@@ -31,18 +31,18 @@ rule rr_fig1:
     input:
         rules.rr_transition_paths.output,
     output:
-        a=figure_report("rr-fig1", RR_WEIGHTSPACE, "a"),
-        b=figure_report("rr-fig1", RR_WEIGHTSPACE, "b"),
+        a=figure_report("rr-fig1", "a"),
+        b=figure_report("rr-fig1", "b"),
         pdf_a=f"{RESULTS}/figures/rr-fig1a.pdf",
         pdf_b=f"{RESULTS}/figures/rr-fig1b.pdf",
     log:
         f"{RESULTS}/logs/rr_fig1.log",
+    conda:
+        CONDA_ENV
+    threads: 1
     params:
         detrend=config["rr"]["fig1"]["detrend"],
         window=config["rr"]["fig1"]["window"],
-    threads: 1
-    conda:
-        CONDA_ENV
     script:
         "../scripts/rr_fig1.py"
 
@@ -54,17 +54,17 @@ rule rr_fig4:
         fits=f"{RESULTS}/rr/fits/rr-fig4.parquet",
         spectra=rr_spectra("rr-fig4"),
     output:
-        png=figure_report("rr-fig4", RR_WEIGHTSPACE),
+        png=figure_report("rr-fig4"),
         pdf=f"{RESULTS}/figures/rr-fig4.pdf",
     log:
         f"{RESULTS}/logs/rr_fig4.log",
+    conda:
+        CONDA_ENV
+    threads: 1
     params:
         activations=config["rr"]["paths"]["rr-fig4"]["grid"]["activation"],
         detrend=config["rr"]["paths"]["rr-fig4"]["spectra"]["detrend"],
         window=config["rr"]["paths"]["rr-fig4"]["spectra"]["window"],
-    threads: 1
-    conda:
-        CONDA_ENV
     script:
         "../scripts/rr_fig4.py"
 
@@ -75,30 +75,32 @@ rule rr_branch_correlation:
         f"{RESULTS}/rr/correlation/rr-fig6/{{activation}}.parquet",
     log:
         f"{RESULTS}/logs/rr_branch_correlation/{{activation}}.log",
-    params:
-        job=lambda wildcards: rr_section_job("fig6") | {"activation": wildcards.activation},
     wildcard_constraints:
         activation="[a-z_]+",
-    threads: 2
     conda:
         CONDA_ENV_GPU
+    threads: 2
+    params:
+        job=lambda wildcards: rr_section_job("fig6") | {"activation": wildcards.activation},
     script:
         "../scripts/rr_branch_correlation.py"
 
 
 rule rr_fig6:
     input:
-        expand(f"{RESULTS}/rr/correlation/rr-fig6/{{activation}}.parquet", activation=config["rr"]["fig6"]["activations"]),
+        expand(
+            f"{RESULTS}/rr/correlation/rr-fig6/{{activation}}.parquet", activation=config["rr"]["fig6"]["activations"]
+        ),
     output:
-        png=figure_report("rr-fig6", RR_WEIGHTSPACE),
+        png=figure_report("rr-fig6"),
         pdf=f"{RESULTS}/figures/rr-fig6.pdf",
     log:
         f"{RESULTS}/logs/rr_fig6.log",
-    params:
-        **{k: config["rr"]["fig6"][k] for k in ("activations", "n_points", "n_bins", "band_width", "detrend", "window")},
-    threads: 1
     conda:
         CONDA_ENV
+    threads: 1
+    params:
+        **{k: config["rr"]["fig6"][k] for k in ("activations", "n_points", "n_bins", "band_width", "detrend", "window")},
     script:
         "../scripts/rr_fig6.py"
 
@@ -108,16 +110,16 @@ rule rr_fig7:
     input:
         rr_spectra("rr-fig7"),
     output:
-        png=figure_report("rr-fig7", RR_WEIGHTSPACE),
+        png=figure_report("rr-fig7"),
         pdf=f"{RESULTS}/figures/rr-fig7.pdf",
     log:
         f"{RESULTS}/logs/rr_fig7.log",
+    conda:
+        CONDA_ENV
+    threads: 1
     params:
         ylabel=rr_spectra_ylabel(config["rr"]["paths"]["rr-fig7"]["spectra"]),
         hue="version",
-    threads: 1
-    conda:
-        CONDA_ENV
     script:
         "../scripts/rr_fig7.py"
 
@@ -140,17 +142,17 @@ for _fig, (_col, _row) in RR_LAYER_SPECTRA.items():
         input:
             rr_spectra(_fig),
         output:
-            png=figure_report(_fig, RR_WEIGHTSPACE),
+            png=figure_report(_fig),
             pdf=f"{RESULTS}/figures/{_fig}.pdf",
         log:
             f"{RESULTS}/logs/{_fig.replace('-', '_')}.log",
+        conda:
+            CONDA_ENV
+        threads: 1
         params:
             col=_col,
             row=_row,
             ylabel=rr_spectra_ylabel(config["rr"]["paths"][_fig]["spectra"]),
-        threads: 1
-        conda:
-            CONDA_ENV
         script:
             "../scripts/rr_layer_spectra.py"
 
@@ -162,11 +164,11 @@ rule rr_layerwise_paths:
         spectra=f"{RESULTS}/rr/layerwise/rr-fig15/spectra.parquet",
     log:
         f"{RESULTS}/logs/rr_layerwise_paths.log",
-    params:
-        job=rr_section_job("fig15"),
-    threads: 2
     conda:
         CONDA_ENV_GPU
+    threads: 2
+    params:
+        job=rr_section_job("fig15"),
     script:
         "../scripts/rr_layerwise_paths.py"
 
@@ -176,15 +178,15 @@ rule rr_fig15:
         paths=rules.rr_layerwise_paths.output.paths,
         spectra=rules.rr_layerwise_paths.output.spectra,
     output:
-        png=figure_report("rr-fig15", RR_WEIGHTSPACE),
+        png=figure_report("rr-fig15"),
         pdf=f"{RESULTS}/figures/rr-fig15.pdf",
     log:
         f"{RESULTS}/logs/rr_fig15.log",
-    params:
-        ylabel=rr_spectra_ylabel(config["rr"]["fig15"]["spectra"]),
-    threads: 1
     conda:
         CONDA_ENV
+    threads: 1
+    params:
+        ylabel=rr_spectra_ylabel(config["rr"]["fig15"]["spectra"]),
     script:
         "../scripts/rr_fig15.py"
 

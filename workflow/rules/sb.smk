@@ -24,11 +24,13 @@ rule sb_train_sines:
         snapshots=f"{SB_DIR}/sines_snapshots.parquet",
     log:
         f"{RESULTS}/logs/sb_train_sines.log",
+    conda:
+        CONDA_ENV_GPU
+    threads: 2
     params:
         job=sb_job("fig1"),
-    threads: 2
-    conda: CONDA_ENV_GPU
-    script: "../scripts/sb_train_sines.py"
+    script:
+        "../scripts/sb_train_sines.py"
 
 
 rule sb_fig1:
@@ -36,17 +38,19 @@ rule sb_fig1:
         spectrum=rules.sb_train_sines.output.spectrum,
         norms=rules.sb_train_sines.output.norms,
     output:
-        **{f"png_{p}": figure_report("sb-fig1", SB_PAPER, panel=p) for p in SB_PANELS},
+        **{f"png_{p}": figure_report("sb-fig1", p) for p in SB_PANELS},
         **{f"pdf_{p}": f"{RESULTS}/figures/sb-fig1{p}.pdf" for p in SB_PANELS},
     log:
         f"{RESULTS}/logs/sb_fig1.log",
+    conda:
+        CONDA_ENV
+    threads: 1
     params:
         settings=SB_SETTINGS,
         panels=list(SB_PANELS),
         scale=config["scale"],
-    threads: 1
-    conda: CONDA_ENV
-    script: "../scripts/sb_fig1.py"
+    script:
+        "../scripts/sb_fig1.py"
 
 
 figure_files("sb-fig1", panels=SB_PANELS)
@@ -56,16 +60,18 @@ rule sb_fig6:
     input:
         snapshots=rules.sb_train_sines.output.snapshots,
     output:
-        png=figure_report("sb-fig6", SB_PAPER),
+        png=figure_report("sb-fig6"),
         pdf=f"{RESULTS}/figures/sb-fig6.pdf",
     log:
         f"{RESULTS}/logs/sb_fig6.log",
+    conda:
+        CONDA_ENV
+    threads: 1
     params:
         setting=SB_SETTINGS[0],
         scale=config["scale"],
-    threads: 1
-    conda: CONDA_ENV
-    script: "../scripts/sb_fig6.py"
+    script:
+        "../scripts/sb_fig6.py"
 
 
 figure_files("sb-fig6")
@@ -77,26 +83,30 @@ rule sb_train_robustness:
         robustness=f"{SB_DIR}/robustness.parquet",
     log:
         f"{RESULTS}/logs/sb_train_robustness.log",
+    conda:
+        CONDA_ENV_GPU
+    threads: 2
     params:
         job=sb_job("fig5"),
-    threads: 2
-    conda: CONDA_ENV_GPU
-    script: "../scripts/sb_train_robustness.py"
+    script:
+        "../scripts/sb_train_robustness.py"
 
 
 rule sb_fig5:
     input:
         robustness=rules.sb_train_robustness.output.robustness,
     output:
-        png=figure_report("sb-fig5", SB_PAPER),
+        png=figure_report("sb-fig5"),
         pdf=f"{RESULTS}/figures/sb-fig5.pdf",
     log:
         f"{RESULTS}/logs/sb_fig5.log",
+    conda:
+        CONDA_ENV
+    threads: 1
     params:
         scale=config["scale"],
-    threads: 1
-    conda: CONDA_ENV
-    script: "../scripts/sb_fig5.py"
+    script:
+        "../scripts/sb_fig5.py"
 
 
 figure_files("sb-fig5")
@@ -109,11 +119,13 @@ rule sb_train_manifold:
         loss=f"{SB_DIR}/manifold_loss.parquet",
     log:
         f"{RESULTS}/logs/sb_train_manifold.log",
+    conda:
+        CONDA_ENV_GPU
+    threads: 2
     params:
         job=sb_job("fig3"),
-    threads: 2
-    conda: CONDA_ENV_GPU
-    script: "../scripts/sb_train_manifold.py"
+    script:
+        "../scripts/sb_train_manifold.py"
 
 
 rule sb_fig3:
@@ -121,15 +133,17 @@ rule sb_fig3:
         spectrum=rules.sb_train_manifold.output.spectrum,
         loss=rules.sb_train_manifold.output.loss,
     output:
-        png=figure_report("sb-fig3", SB_PAPER),
+        png=figure_report("sb-fig3"),
         pdf=f"{RESULTS}/figures/sb-fig3.pdf",
     log:
         f"{RESULTS}/logs/sb_fig3.log",
+    conda:
+        CONDA_ENV
+    threads: 1
     params:
         scale=config["scale"],
-    threads: 1
-    conda: CONDA_ENV
-    script: "../scripts/sb_fig3.py"
+    script:
+        "../scripts/sb_fig3.py"
 
 
 figure_files("sb-fig3")
@@ -141,26 +155,30 @@ rule sb_train_classification_grid:
         accuracy=f"{SB_DIR}/classification_accuracy.parquet",
     log:
         f"{RESULTS}/logs/sb_train_classification_grid.log",
+    conda:
+        CONDA_ENV_GPU
+    threads: 2
     params:
         job=sb_job("fig4"),
-    threads: 2
-    conda: CONDA_ENV_GPU
-    script: "../scripts/sb_train_classification_grid.py"
+    script:
+        "../scripts/sb_train_classification_grid.py"
 
 
 rule sb_fig4:
     input:
         accuracy=rules.sb_train_classification_grid.output.accuracy,
     output:
-        png=figure_report("sb-fig4", SB_PAPER),
+        png=figure_report("sb-fig4"),
         pdf=f"{RESULTS}/figures/sb-fig4.pdf",
     log:
         f"{RESULTS}/logs/sb_fig4.log",
+    conda:
+        CONDA_ENV
+    threads: 1
     params:
         scale=config["scale"],
-    threads: 1
-    conda: CONDA_ENV
-    script: "../scripts/sb_fig4.py"
+    script:
+        "../scripts/sb_fig4.py"
 
 
 figure_files("sb-fig4")
@@ -177,11 +195,13 @@ rule sb_train_decision_maps:
     wildcard_constraints:
         k=r"\d+",
         L=r"\d+",
+    conda:
+        CONDA_ENV_GPU
+    threads: 2
     params:
         job=lambda wc: sb_job("decision_maps", frequency=int(wc.k), n_petals=int(wc.L)),
-    threads: 2
-    conda: CONDA_ENV_GPU
-    script: "../scripts/sb_train_decision_maps.py"
+    script:
+        "../scripts/sb_train_decision_maps.py"
 
 
 rule sb_fig2:
@@ -190,17 +210,19 @@ rule sb_fig2:
         data=sb_map("data", SB["fig2"]["frequency"], SB["fig2"]["n_petals"]),
         accuracy=sb_map("accuracy", SB["fig2"]["frequency"], SB["fig2"]["n_petals"]),
     output:
-        png=figure_report("sb-fig2", SB_PAPER),
+        png=figure_report("sb-fig2"),
         pdf=f"{RESULTS}/figures/sb-fig2.pdf",
     log:
         f"{RESULTS}/logs/sb_fig2.log",
+    conda:
+        CONDA_ENV
+    threads: 1
     params:
         k=SB["fig2"]["frequency"],
         n_petals=SB["fig2"]["n_petals"],
         scale=config["scale"],
-    threads: 1
-    conda: CONDA_ENV
-    script: "../scripts/sb_fig2.py"
+    script:
+        "../scripts/sb_fig2.py"
 
 
 figure_files("sb-fig2")
@@ -215,11 +237,13 @@ rule sb_knn:
         radial=f"{SB_DIR}/radial_spectra.parquet",
     log:
         f"{RESULTS}/logs/sb_knn.log",
+    conda:
+        CONDA_ENV
+    threads: 1
     params:
         job=sb_job("fig10", decision_maps=SB["decision_maps"]),
-    threads: 1
-    conda: CONDA_ENV
-    script: "../scripts/sb_knn.py"
+    script:
+        "../scripts/sb_knn.py"
 
 
 rule sb_fig10:
@@ -227,16 +251,18 @@ rule sb_fig10:
         accuracy=rules.sb_knn.output.accuracy,
         radial=rules.sb_knn.output.radial,
     output:
-        png=figure_report("sb-fig10", SB_PAPER),
+        png=figure_report("sb-fig10"),
         pdf=f"{RESULTS}/figures/sb-fig10.pdf",
     log:
         f"{RESULTS}/logs/sb_fig10.log",
+    conda:
+        CONDA_ENV
+    threads: 1
     params:
         evaluation=SB["fig10"]["evaluation"],
         scale=config["scale"],
-    threads: 1
-    conda: CONDA_ENV
-    script: "../scripts/sb_fig10.py"
+    script:
+        "../scripts/sb_fig10.py"
 
 
 figure_files("sb-fig10")
@@ -248,26 +274,30 @@ rule sb_train_noise_regression:
         loss=f"{SB_DIR}/noise_regression_loss.parquet",
     log:
         f"{RESULTS}/logs/sb_train_noise_regression.log",
+    conda:
+        CONDA_ENV_GPU
+    threads: 2
     params:
         job=sb_job("fig7"),
-    threads: 2
-    conda: CONDA_ENV_GPU
-    script: "../scripts/sb_train_noise_regression.py"
+    script:
+        "../scripts/sb_train_noise_regression.py"
 
 
 rule sb_fig7:
     input:
         loss=rules.sb_train_noise_regression.output.loss,
     output:
-        png=figure_report("sb-fig7", SB_PAPER),
+        png=figure_report("sb-fig7"),
         pdf=f"{RESULTS}/figures/sb-fig7.pdf",
     log:
         f"{RESULTS}/logs/sb_fig7.log",
+    conda:
+        CONDA_ENV
+    threads: 1
     params:
         scale=config["scale"],
-    threads: 1
-    conda: CONDA_ENV
-    script: "../scripts/sb_fig7.py"
+    script:
+        "../scripts/sb_fig7.py"
 
 
 figure_files("sb-fig7")
@@ -280,11 +310,13 @@ rule sb_train_path_classifier:
         metrics=f"{SB_DIR}/path_classifier_metrics.parquet",
     log:
         f"{RESULTS}/logs/sb_train_path_classifier.log",
+    conda:
+        CONDA_ENV_GPU
+    threads: 2
     params:
         job=sb_job("fig8_9"),
-    threads: 2
-    conda: CONDA_ENV_GPU
-    script: "../scripts/sb_train_path_classifier.py"
+    script:
+        "../scripts/sb_train_path_classifier.py"
 
 
 rule sb_input_paths:
@@ -295,11 +327,13 @@ rule sb_input_paths:
         images=f"{SB_DIR}/input_path_images.parquet",
     log:
         f"{RESULTS}/logs/sb_input_paths.log",
+    conda:
+        CONDA_ENV_GPU
+    threads: 2
     params:
         job=sb_job("fig8_9"),
-    threads: 2
-    conda: CONDA_ENV_GPU
-    script: "../scripts/sb_input_paths.py"
+    script:
+        "../scripts/sb_input_paths.py"
 
 
 rule sb_fig8_9:
@@ -308,17 +342,19 @@ rule sb_fig8_9:
         images=rules.sb_input_paths.output.images,
         metrics=rules.sb_train_path_classifier.output.metrics,
     output:
-        png8=figure_report("sb-fig8", SB_PAPER),
+        png8=figure_report("sb-fig8"),
         pdf8=f"{RESULTS}/figures/sb-fig8.pdf",
-        png9=figure_report("sb-fig9", SB_PAPER),
+        png9=figure_report("sb-fig9"),
         pdf9=f"{RESULTS}/figures/sb-fig9.pdf",
     log:
         f"{RESULTS}/logs/sb_fig8_9.log",
+    conda:
+        CONDA_ENV
+    threads: 1
     params:
         scale=config["scale"],
-    threads: 1
-    conda: CONDA_ENV
-    script: "../scripts/sb_fig8_9.py"
+    script:
+        "../scripts/sb_fig8_9.py"
 
 
 figure_files("sb-fig8")

@@ -1,7 +1,7 @@
 """Rule ff_fig1: image regression outputs and test PSNR per input mapping."""
 
-from netspectra import io
-from netspectra.figures import ff, style
+from netspectra import io, style
+from netspectra.figures import ff
 
 io.log_output(snakemake.log)  # noqa: F821
 

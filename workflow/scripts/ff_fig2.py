@@ -1,7 +1,7 @@
 """Rule ff_fig2: NTK matrices, NTK rows and their spectra for several p."""
 
-from netspectra import io
-from netspectra.figures import ff, style
+from netspectra import io, style
+from netspectra.figures import ff
 
 io.log_output(snakemake.log)  # noqa: F821
 

@@ -1,7 +1,7 @@
 """Rule ff_fig3: fitted functions, train/test loss and residual frequency components for several p."""
 
-from netspectra import io
-from netspectra.figures import ff, style
+from netspectra import io, style
+from netspectra.figures import ff
 
 io.log_output(snakemake.log)  # noqa: F821
 

@@ -1,7 +1,7 @@
 """Rule ff_fig4: test error vs RMS of the sampled frequencies, per generator and signal family."""
 
-from netspectra import io
-from netspectra.figures import ff, style
+from netspectra import io, style
+from netspectra.figures import ff
 
 io.log_output(snakemake.log)  # noqa: F821
 

@@ -1,7 +1,6 @@
 """Rule fits: fractal coefficient h of every averaged spectrum, log|z_k| = c − h·log k."""
 
 import numpy as np
-import pandas as pd
 
 from netspectra import io, powerlaw
 
@@ -15,7 +14,7 @@ keys = [c for c in spec.columns if c not in ("k", "power", "n_paths")]
 wide = spec.set_index(keys + ["k"]).power.unstack("k").sort_index()
 k = wide.columns.to_numpy()
 k_min = job["fit"]["k_min"]
-k_max = job["fit"]["k_max"] or int(2 * k.max()) // 4
+k_max = job["fit"]["k_max"] or powerlaw.default_k_max(2 * int(k.max()))
 result = powerlaw.fit(k, np.sqrt(wide.to_numpy()), k_min, k_max)
 table = wide.index.to_frame(index=False).assign(**result, k_min=k_min, k_max=k_max)
 io.write_table(table, snakemake.output[0], schema="fits", rule="fits",  # noqa: F821

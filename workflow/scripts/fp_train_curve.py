@@ -3,13 +3,14 @@
 
 import torch
 
-from netspectra import device, fp_experiments, io
+from netspectra import device, io
+from netspectra.papers.fp import experiments
 
 io.log_output(snakemake.log)  # noqa: F821
 
 job = snakemake.params.job  # noqa: F821 (injected by Snakemake)
 torch.set_num_threads(snakemake.threads)  # noqa: F821
-tables = fp_experiments.run_curve(job, delta_kind=job["delta_kind"], device=device.resolve(job["device"]),
+tables = experiments.run_curve(job, delta_kind=job["delta_kind"], device=device.resolve(job["device"]),
                                   seed=job["seed"])
 for name, table in tables.items():
     io.write_table(table, snakemake.output[name], schema=f"fp_{name}", rule="fp_train_curve", config=job,  # noqa: F821

@@ -3,13 +3,14 @@
 
 import torch
 
-from netspectra import device, fp_experiments, io
+from netspectra import device, io
+from netspectra.papers.fp import experiments
 
 io.log_output(snakemake.log)  # noqa: F821
 
 job = snakemake.params.job  # noqa: F821 (injected by Snakemake)
 torch.set_num_threads(snakemake.threads)  # noqa: F821
-tables = fp_experiments.run_image(job, delta_kind=job["delta_kind"], device=device.resolve(job["device"]),
+tables = experiments.run_image(job, delta_kind=job["delta_kind"], device=device.resolve(job["device"]),
                                   seed=job["seed"])
 job["data_source"] = tables["losses"]["data_source"].iloc[0]
 for name, table in tables.items():

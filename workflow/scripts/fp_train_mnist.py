@@ -3,13 +3,14 @@ digits/MNIST; per epoch the parameter magnitudes and the train/test accuracy and
 
 import torch
 
-from netspectra import device, fp_experiments, io
+from netspectra import device, io
+from netspectra.papers.fp import experiments
 
 io.log_output(snakemake.log)  # noqa: F821
 
 job = snakemake.params.job  # noqa: F821 (injected by Snakemake)
 torch.set_num_threads(snakemake.threads)  # noqa: F821
-history = fp_experiments.run_mnist(job, job["stds"], data_dir=job["data_dir"], device=device.resolve(job["device"]),
+history = experiments.run_mnist(job, job["stds"], data_dir=job["data_dir"], device=device.resolve(job["device"]),
                                    seed=job["seed"])
 job["data_source"] = history["data_source"].iloc[0]
 io.write_table(history, snakemake.output[0], schema="fp_mnist", rule="fp_train_mnist", config=job,  # noqa: F821

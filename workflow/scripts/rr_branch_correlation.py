@@ -5,7 +5,7 @@ import torch
 
 from netspectra import correlation, device, image_batch, io
 from netspectra.models import build_model
-from netspectra.sampling import seed_for
+from netspectra.seeds import seed_for
 
 io.log_output(snakemake.log)  # noqa: F821
 

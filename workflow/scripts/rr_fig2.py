@@ -1,5 +1,5 @@
-from netspectra import io
-from netspectra.figures import rr, style
+from netspectra import io, style
+from netspectra.figures import rr
 
 io.log_output(snakemake.log)  # noqa: F821
 

@@ -1,7 +1,7 @@
 import pandas as pd
 
-from netspectra import correlation, io
-from netspectra.figures import rr_weightspace, style
+from netspectra import correlation, io, style
+from netspectra.figures import rr_weightspace
 
 io.log_output(snakemake.log)  # noqa: F821
 

@@ -2,8 +2,8 @@
 
 import pandas as pd
 
-from netspectra import io, training
-from netspectra.figures import rr_training, style
+from netspectra import io, style, training
+from netspectra.figures import rr_training
 
 io.log_output(snakemake.log)  # noqa: F821
 

@@ -1,7 +1,7 @@
 """rr-fig12/13/14/17: rr-fig3-style per-layer spectra, panels by the columns named in params."""
 
-from netspectra import io
-from netspectra.figures import rr, rr_weightspace, style
+from netspectra import io, style
+from netspectra.figures import rr, rr_weightspace
 
 io.log_output(snakemake.log)  # noqa: F821
 

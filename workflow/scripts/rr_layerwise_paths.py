@@ -8,7 +8,7 @@ import torch
 from netspectra import device, image_batch, io, spectra
 from netspectra.layerwise import layerwise_paths
 from netspectra.models import build_model
-from netspectra.sampling import seed_for
+from netspectra.seeds import seed_for
 
 io.log_output(snakemake.log)  # noqa: F821
 

@@ -4,7 +4,7 @@ import sys
 
 import torch
 
-from netspectra import checkpoints, datasets, device, io, stacking, training
+from netspectra import checkpoints, datasets, device, io, seeds, stacking, training
 from netspectra.models import build_model
 
 io.log_output(snakemake.log)  # noqa: F821
@@ -27,7 +27,7 @@ spec = dict(job["model"], in_channels=train.x.shape[1], n_classes=train.n_classe
 if spec["arch"] == "toycnn":
     spec["image_size"] = train.x.shape[-1]
 members = job["members"]
-seeds = [training.member_seed(job["seed"], m["run"]) for m in members]
+seeds = [seeds.member_seed(job["seed"], m["run"]) for m in members]
 slopes = [m["slope"] for m in members] if all("slope" in m for m in members) else None
 models = [build_model(spec | ({"slope": m["slope"]} if "slope" in m else {}), seed=s) for m, s in zip(members, seeds)]
 model = stacking.stack_models(models, slopes).to(dev)

@@ -5,7 +5,8 @@ import torch
 
 from netspectra import checkpoints, datasets, device, io
 from netspectra.models import build_model
-from netspectra.sampling import sample_model_paths, seed_for
+from netspectra.sampling import sample_model_paths
+from netspectra.seeds import seed_for
 
 io.log_output(snakemake.log)  # noqa: F821
 

@@ -1,7 +1,7 @@
 """Rule sb_fig1: one panel per amplitude setting: spectrum heat map and exact layer spectral norms."""
 
-from netspectra import io
-from netspectra.figures import sb, style
+from netspectra import io, style
+from netspectra.figures import sb
 
 io.log_output(snakemake.log)  # noqa: F821
 

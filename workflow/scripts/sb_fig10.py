@@ -1,7 +1,7 @@
 """Rule sb_fig10: KNN accuracy heat maps and radial spectra of KNN vs DNN probability maps."""
 
-from netspectra import io
-from netspectra.figures import sb, style
+from netspectra import io, style
+from netspectra.figures import sb
 
 io.log_output(snakemake.log)  # noqa: F821
 

@@ -1,7 +1,7 @@
 """Rule sb_fig3: spectrum of f∘γ_L during training for each L, and the loss curves."""
 
-from netspectra import io
-from netspectra.figures import sb, style
+from netspectra import io, style
+from netspectra.figures import sb
 
 io.log_output(snakemake.log)  # noqa: F821
 

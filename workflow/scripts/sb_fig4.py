@@ -1,7 +1,7 @@
 """Rule sb_fig4: training accuracy over (k, L) for the binarised sine on γ_L."""
 
-from netspectra import io
-from netspectra.figures import sb, style
+from netspectra import io, style
+from netspectra.figures import sb
 
 io.log_output(snakemake.log)  # noqa: F821
 

@@ -1,7 +1,7 @@
 """Rule sb_fig6: the learnt function over the target at several training steps."""
 
-from netspectra import io
-from netspectra.figures import sb, style
+from netspectra import io, style
+from netspectra.figures import sb
 
 io.log_output(snakemake.log)  # noqa: F821
 

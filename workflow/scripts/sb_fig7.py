@@ -1,7 +1,7 @@
 """Rule sb_fig7: white-noise regression loss on the autoencoder manifold vs the flat manifold."""
 
-from netspectra import io
-from netspectra.figures import sb, style
+from netspectra import io, style
+from netspectra.figures import sb
 
 io.log_output(snakemake.log)  # noqa: F821
 

@@ -1,8 +1,8 @@
 """Rule sb_fig8_9: image rows along input-space paths (fig8: between adversarials, with the crossing and
 length statistics of all paths; fig9: from training images to adversarials)."""
 
-from netspectra import io
-from netspectra.figures import sb, style
+from netspectra import io, style
+from netspectra.figures import sb
 
 io.log_output(snakemake.log)  # noqa: F821
 

@@ -11,7 +11,7 @@ from netspectra import datasets, io
 from netspectra.device import resolve
 from netspectra.inputpaths import batched_logits, linear_path, neb_paths, path_statistics, targeted_adversarial
 from netspectra.models import build_model
-from netspectra.spectralbias import derived_seed
+from netspectra.seeds import derived_seed
 
 io.log_output(snakemake.log)  # noqa: F821
 

@@ -7,7 +7,8 @@ import torch
 
 from netspectra import io
 from netspectra.inputspectra import radial_spectrum
-from netspectra.spectralbias import derived_seed, knn_accuracy_grid, knn_probability_map
+from netspectra.seeds import derived_seed
+from netspectra.spectralbias import knn_accuracy_grid, knn_probability_map
 
 io.log_output(snakemake.log)  # noqa: F821
 

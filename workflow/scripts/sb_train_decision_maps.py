@@ -7,7 +7,8 @@ import torch
 
 from netspectra import io
 from netspectra.device import resolve
-from netspectra.spectralbias import binarised_sine_grid, derived_seed, evaluate_grid, train_classification
+from netspectra.seeds import derived_seed
+from netspectra.spectralbias import binarised_sine_grid, evaluate_grid, train_classification
 
 io.log_output(snakemake.log)  # noqa: F821
 

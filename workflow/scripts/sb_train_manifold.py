@@ -7,7 +7,8 @@ import torch
 
 from netspectra import io
 from netspectra.device import resolve
-from netspectra.spectralbias import derived_seed, flower_dataset, sine_members, train_regression
+from netspectra.seeds import derived_seed
+from netspectra.spectralbias import flower_dataset, sine_members, train_regression
 
 io.log_output(snakemake.log)  # noqa: F821
 

@@ -11,7 +11,7 @@ import torch
 from netspectra import datasets, io, stacking, training
 from netspectra.device import resolve
 from netspectra.models import build_model
-from netspectra.spectralbias import derived_seed
+from netspectra.seeds import derived_seed
 
 io.log_output(snakemake.log)  # noqa: F821
 

@@ -6,7 +6,8 @@ import torch
 
 from netspectra import io
 from netspectra.device import resolve
-from netspectra.spectralbias import derived_seed, perturbation_spectrum, sine_members, train_regression
+from netspectra.seeds import derived_seed
+from netspectra.spectralbias import perturbation_spectrum, sine_members, train_regression
 
 io.log_output(snakemake.log)  # noqa: F821
 

@@ -8,7 +8,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from . import style  # noqa: F401  (sets the theme and the Agg backend)
+from .. import style  # noqa: F401  (sets the theme and the Agg backend)
 
 MAPPING_ORDER = ("none", "basic", "positional", "gaussian")
 MAPPING_NAMES = {"none": "no mapping", "basic": "basic", "positional": "positional enc.", "gaussian": "Gaussian RFF"}

@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.colors import ListedColormap
 
-from . import style
+from .. import style
 
 SPECTRUM_CMAP = "viridis"
 

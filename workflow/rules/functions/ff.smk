@@ -16,8 +16,10 @@ def ff_image_inputs(wildcards):
             if "name" not in image:
                 raise ValueError(f"{where}: source skimage needs a 'name'")
             if skimage_data is None or not glob.glob(os.path.join(skimage_data, image["name"] + ".*")):
-                raise ValueError(f"{where}: scikit-image sample {image['name']!r} is not shipped inside the installed "
-                                 f"package (expected {skimage_data}/{image['name']}.*); no download is attempted")
+                raise ValueError(
+                    f"{where}: scikit-image sample {image['name']!r} is not shipped inside the installed "
+                    f"package (expected {skimage_data}/{image['name']}.*); no download is attempted"
+                )
             continue
         if "path" not in image:
             raise ValueError(f"{where}: source {image['source']} needs a 'path'")
@@ -28,4 +30,3 @@ def ff_image_inputs(wildcards):
             raise ValueError(f"{where}: expected image file at {path} (set data_dir or an absolute path)")
         files.append(path)
     return sorted(set(files))
-

@@ -21,8 +21,10 @@ def fp_check_config():
             raise ValueError(f"config fp.{name}.row {exp['row']} must be < image_size {exp['image_size']}")
         for step in exp.get("snapshot_steps", []):
             if step > exp["n_steps"] or step % exp["record_every"]:
-                raise ValueError(f"config fp.{name}.snapshot_steps: {step} must be a multiple of record_every "
-                                 f"({exp['record_every']}) and <= n_steps ({exp['n_steps']})")
+                raise ValueError(
+                    f"config fp.{name}.snapshot_steps: {step} must be a multiple of record_every "
+                    f"({exp['record_every']}) and <= n_steps ({exp['n_steps']})"
+                )
         if exp.get("target") == "sine_sum" and len(exp["angular_frequencies"]) != len(exp["amplitudes"]):
             raise ValueError(f"config fp.{name}: angular_frequencies and amplitudes differ in length")
         if exp.get("target") == "flipped_ramp" and exp["n_points"] % 2:
@@ -31,16 +33,22 @@ def fp_check_config():
 
 def fp_job(section):
     """Everything one fp training job depends on (passed as params, so config edits trigger reruns)."""
-    return dict(config["fp"][section]) | {"delta_kind": config["fp"]["delta_kind"], "seed": config["seed"],
-                                          "experiment": section} | data_config()
+    return (
+        dict(config["fp"][section])
+        | {"delta_kind": config["fp"]["delta_kind"], "seed": config["seed"], "experiment": section}
+        | data_config()
+    )
 
 
 def fp_mnist_job(wildcards):
     """The shared fp.mnist keys and this figure's stds only, so editing one figure's stds reruns only it."""
     mnist = config["fp"]["mnist"]
     job = {k: v for k, v in mnist.items() if not k.endswith("_stds")}
-    return job | {"stds": mnist[f"{wildcards.fig}_stds"], "experiment": f"fp-{wildcards.fig}",
-                  "seed": config["seed"]} | data_config()
+    return (
+        job
+        | {"stds": mnist[f"{wildcards.fig}_stds"], "experiment": f"fp-{wildcards.fig}", "seed": config["seed"]}
+        | data_config()
+    )
 
 
 def fp_spectrum_step(section):
@@ -51,4 +59,3 @@ def fp_spectrum_step(section):
 
 def fp_tables(section, names):
     return {name: f"{RESULTS}/fp/{section}/{name}.parquet" for name in names}
-

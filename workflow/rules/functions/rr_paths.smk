@@ -75,4 +75,3 @@ def path_files(wildcards):
 def analysis_config(wildcards):
     exp = config["rr"]["paths"][wildcards.experiment]
     return {"spectra": exp["spectra"], "fit": exp["fit"], "experiment": wildcards.experiment}
-

@@ -13,8 +13,10 @@ def training_config(exp_id):
     """(experiment, recipe) of a training experiment; its recipe keys override rr.training.recipe."""
     experiments = config["rr"]["training"]["experiments"]
     if exp_id not in experiments:
-        raise ValueError(f"unknown training experiment {exp_id!r}; defined under rr.training.experiments: "
-                         f"{', '.join(experiments)}")
+        raise ValueError(
+            f"unknown training experiment {exp_id!r}; defined under rr.training.experiments: "
+            f"{', '.join(experiments)}"
+        )
     exp = experiments[exp_id]
     return exp, config["rr"]["training"]["recipe"] | exp.get("recipe", {})
 
@@ -49,7 +51,11 @@ def training_metrics(exp_id):
 
 
 def _checkpoint_users(exp_id):
-    return {p: e["checkpoint"] for p, e in config["rr"]["paths"].items() if e.get("checkpoint", {}).get("training") == exp_id}
+    return {
+        p: e["checkpoint"]
+        for p, e in config["rr"]["paths"].items()
+        if e.get("checkpoint", {}).get("training") == exp_id
+    }
 
 
 def exported_epochs(exp_id):
@@ -58,8 +64,9 @@ def exported_epochs(exp_id):
     epochs = sorted({c["epoch"] for c in _checkpoint_users(exp_id).values()})
     late = [e for e in epochs if e > recipe["n_epochs"]]
     if late:
-        raise ValueError(f"rr.paths: checkpoint epoch(s) {late} of training {exp_id!r} exceed its n_epochs "
-                         f"{recipe['n_epochs']}")
+        raise ValueError(
+            f"rr.paths: checkpoint epoch(s) {late} of training {exp_id!r} exceed its n_epochs " f"{recipe['n_epochs']}"
+        )
     return epochs
 
 
@@ -67,14 +74,18 @@ def training_job(wildcards):
     """Everything one rr_train job depends on (params, so edits trigger a rerun)."""
     exp, recipe = training_config(wildcards.training)
     job = training_jobs(wildcards.training)[wildcards.job]
-    return job | {
-        "training": wildcards.training,
-        "job": wildcards.job,
-        "recipe": recipe,
-        "seed": exp.get("seed", config["seed"]),
-        "export_epochs": exported_epochs(wildcards.training),
-        "state_dir": f"{TRAINING}/{wildcards.training}/{wildcards.job}/state",
-    } | data_config()
+    return (
+        job
+        | {
+            "training": wildcards.training,
+            "job": wildcards.job,
+            "recipe": recipe,
+            "seed": exp.get("seed", config["seed"]),
+            "export_epochs": exported_epochs(wildcards.training),
+            "state_dir": f"{TRAINING}/{wildcards.training}/{wildcards.job}/state",
+        }
+        | data_config()
+    )
 
 
 def training_checkpoint(path_exp, values):
@@ -89,12 +100,16 @@ def training_checkpoint(path_exp, values):
     shape = {k: v for k, v in model.items() if k not in MEMBER_KEYS}
     runs = config["rr"]["training"]["experiments"].get(ref["training"], {}).get("n_runs", 1)
     if exp["n_inits"] > runs:
-        raise ValueError(f"rr.paths.{path_exp}: n_inits {exp['n_inits']} > n_runs {runs} of training {ref['training']!r}")
+        raise ValueError(
+            f"rr.paths.{path_exp}: n_inits {exp['n_inits']} > n_runs {runs} of training {ref['training']!r}"
+        )
     for job_id, job in training_jobs(ref["training"]).items():
         if {k: v for k, v in job["model"].items() if k not in MEMBER_KEYS} == shape:
             return f"{TRAINING}/{ref['training']}/{job_id}/checkpoints"
-    raise ValueError(f"rr.paths.{path_exp}: no job of training {ref['training']!r} has the model {shape} "
-                     f"(its jobs: {[j['model'] for j in training_jobs(ref['training']).values()]})")
+    raise ValueError(
+        f"rr.paths.{path_exp}: no job of training {ref['training']!r} has the model {shape} "
+        f"(its jobs: {[j['model'] for j in training_jobs(ref['training']).values()]})"
+    )
 
 
 def _enabled(fig):
@@ -116,12 +131,16 @@ def check_rr_datasets():
     trained |= {e["checkpoint"]["training"] for e in config["rr"].get("paths", {}).values() if "checkpoint" in e}
     for exp_id in sorted(trained):
         users.setdefault(training_config(exp_id)[1]["dataset"], []).append(f"rr.training.experiments.{exp_id}")
-    problems = [f"  {ds} (for {', '.join(who)}): missing {', '.join(map(str, _datasets.missing_files(ds, data_dir)))}"
-                for ds, who in sorted(users.items()) if ds != "digits" and _datasets.missing_files(ds, data_dir)]
+    problems = [
+        f"  {ds} (for {', '.join(who)}): missing {', '.join(map(str, _datasets.missing_files(ds, data_dir)))}"
+        for ds, who in sorted(users.items())
+        if ds != "digits" and _datasets.missing_files(ds, data_dir)
+    ]
     if problems:
-        raise WorkflowError(f"data_dir {data_dir!r} lacks datasets that enabled experiments need (nothing is "
-                            "downloaded; put the files there or set data_dir: null for scikit-learn digits):\n"
-                            + "\n".join(problems))
+        raise WorkflowError(
+            f"data_dir {data_dir!r} lacks datasets that enabled experiments need (nothing is "
+            "downloaded; put the files there or set data_dir: null for scikit-learn digits):\n" + "\n".join(problems)
+        )
 
 
 def check_training_jobs():
@@ -140,4 +159,3 @@ def check_training_jobs():
 
 def _data_label():
     return "scikit-learn digits" if config.get("data_dir") is None else f"data_dir {config['data_dir']}"
-

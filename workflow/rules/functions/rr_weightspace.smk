@@ -39,9 +39,14 @@ def rr_spectra(experiment):
 
 def rr_spectra_ylabel(spectra_options):
     """Axis label of a mean power spectrum that names how the paths' spectra were taken."""
-    steps = [name for name, on in (
-        ("detrended", spectra_options["detrend"] == "linear"), ("Hann", spectra_options["window"] == "hann"),
-        ("k²-weighted", spectra_options["weight"] == "k2"), ("path-normalised", spectra_options["normalise"] == "path_norm"),
-    ) if on]
+    steps = [
+        name
+        for name, on in (
+            ("detrended", spectra_options["detrend"] == "linear"),
+            ("Hann", spectra_options["window"] == "hann"),
+            ("k²-weighted", spectra_options["weight"] == "k2"),
+            ("path-normalised", spectra_options["normalise"] == "path_norm"),
+        )
+        if on
+    ]
     return "power |z_k|²" + (f" ({', '.join(steps)})" if steps else "")
-

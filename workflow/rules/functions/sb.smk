@@ -20,8 +20,10 @@ def sb_check_config():
         raise ValueError("config sb.fig1.amplitudes: at most 10 settings (panels a–j)")
     for setting, amps in fig1["amplitudes"].items():
         if len(amps) != len(fig1["frequencies"]):
-            raise ValueError(f"config sb.fig1.amplitudes.{setting} has {len(amps)} entries, frequencies "
-                             f"{len(fig1['frequencies'])}")
+            raise ValueError(
+                f"config sb.fig1.amplitudes.{setting} has {len(amps)} entries, frequencies "
+                f"{len(fig1['frequencies'])}"
+            )
     late = [s for s in fig1["snapshot_steps"] if s > fig1["n_steps"]]
     if late:
         raise ValueError(f"config sb.fig1.snapshot_steps {late} exceed n_steps = {fig1['n_steps']}")
@@ -36,10 +38,15 @@ def sb_check_config():
 
 def sb_job(section, **extra):
     """What one sb job depends on: its config section, the network, the base seed, the device."""
-    return {"experiment": section, **SB[section], **extra, "network": SB["network"], "seed": config["seed"],
-            **data_config()}
+    return {
+        "experiment": section,
+        **SB[section],
+        **extra,
+        "network": SB["network"],
+        "seed": config["seed"],
+        **data_config(),
+    }
 
 
 def sb_map(name, k, L):
     return f"{SB_DIR}/decision_maps/k{k}_L{L}_{name}.parquet"
-

@@ -4,11 +4,11 @@ The paper's networks are tanh MLPs whose weights and biases are drawn from N(0, 
 (every layer, the linear output layer included, as in the authors' code). The members of one experiment
 (the init-std settings it compares) share one architecture and train as ONE batched model: parameters are
 stacked with a leading member axis M, in the layout of :mod:`netspectra.ensemble` (``{"0.weight": (M, out,
-in), "0.bias": (M, out), "2.weight": ...}``, the names of :func:`tanh_mlp`), and every layer is one
+in), "0.bias": (M, out), "2.weight": ...}``, the names of :func:`netspectra.models.mlp`), and every layer is one
 ``torch.baddbmm``. For these small MLPs, whose steps are dominated by per-call overhead on CPU, that
 measured 1.1–3× more steps per second than ``vmap`` over ``functional_call`` (``ensemble.train_ensemble``)
 on the shared 2-core machine (bench/fp_training.py), which matters at quick scale; ``ensemble.predict(
-tanh_mlp(...), stacked, x)`` gives the same outputs (tests/test_fp_training.py checks it).
+models.mlp(..., activation="tanh"), stacked, x)`` gives the same outputs (tests/test_fp_training.py checks it).
 
 The loss of the ensemble is the SUM of the member losses, so member m's gradient is its own loss's
 gradient, and Adam acts elementwise: every member keeps its own optimiser state and follows the trajectory
@@ -25,20 +25,11 @@ from typing import Any, Callable, Sequence
 import pandas as pd
 import torch
 import torch.nn.functional as F
-from torch import nn
+
+from netspectra.models import mlp
 
 StackedParams = dict[str, torch.Tensor]
 LOSSES = ("mse", "cross_entropy")
-
-
-def tanh_mlp(in_features: int, widths: Sequence[int], out_features: int) -> nn.Sequential:
-    """[Linear, Tanh] for every hidden width, then a Linear output layer (no activation)."""
-    sizes = [in_features, *widths]
-    modules: list[nn.Module] = []
-    for a, b in zip(sizes[:-1], sizes[1:]):
-        modules += [nn.Linear(a, b), nn.Tanh()]
-    modules.append(nn.Linear(sizes[-1], out_features))
-    return nn.Sequential(*modules)
 
 
 def gaussian_members(in_features: int, widths: Sequence[int], out_features: int,
@@ -49,7 +40,7 @@ def gaussian_members(in_features: int, widths: Sequence[int], out_features: int,
         raise ValueError("need at least one (weight_std, bias_std) pair")
     g = torch.Generator().manual_seed(seed)
     stacked = {}
-    for name, p in tanh_mlp(in_features, widths, out_features).named_parameters():
+    for name, p in mlp(in_features, list(widths), out_features, "tanh").named_parameters():
         z = torch.randn(p.shape, generator=g)
         scale = torch.tensor([w if name.endswith("weight") else b for w, b in stds]).view(-1, *[1] * z.dim())
         stacked[name] = (scale * z).to(device).requires_grad_(True)

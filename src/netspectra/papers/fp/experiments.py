@@ -1,6 +1,6 @@
 """The F-Principle experiments end to end, from a config section to DataFrames (no file I/O).
 
-Three kinds, each training the members it compares as one batched model (:mod:`netspectra.fp_training`):
+Three kinds, each training the members it compares as one batched model (:mod:`netspectra.papers.fp.training`):
 
 - :func:`run_mnist` (fp-fig1, fp-fig3): tanh MLP classifiers, mini-batch Adam; per epoch the mean ± std of
   |weights| and |biases| and the train/test accuracy and loss of every member.
@@ -22,7 +22,11 @@ import pandas as pd
 import torch
 import torch.nn.functional as F
 
-from . import fp_data, fp_training, fprinciple
+from netspectra import grids, models
+from netspectra.spectra import dft
+
+from . import data, targets, training
+from .peaks import delta_f, select_peaks
 
 
 def run_label(weight_std: float, bias_std: float) -> str:
@@ -52,27 +56,27 @@ def run_mnist(cfg: dict, stds: Any, *, data_dir: str | None, device: torch.devic
     std_abs_bias, train_accuracy, test_accuracy, train_loss, test_loss, data_source.
     """
     stds = _pairs(stds)
-    x_train, y_train, source = fp_data.flat_images(cfg["dataset"], data_dir, "train")
-    x_test, y_test, _ = fp_data.flat_images(cfg["dataset"], data_dir, "test")
+    x_train, y_train, source = data.flat_images(cfg["dataset"], data_dir, "train")
+    x_test, y_test, _ = data.flat_images(cfg["dataset"], data_dir, "test")
     x_train, y_train, x_test, y_test = (t.to(device) for t in (x_train, y_train, x_test, y_test))
     n_classes = 10
     # MSE regresses one-hot labels (the paper's loss for every experiment); cross-entropy takes indices.
     encode = (lambda y: F.one_hot(y, n_classes).float()) if cfg["loss"] == "mse" else (lambda y: y)
     t_train, t_test = encode(y_train), encode(y_test)
-    stacked = fp_training.gaussian_members(x_train.shape[1], cfg["widths"], n_classes, stds, seed, device)
+    stacked = training.gaussian_members(x_train.shape[1], cfg["widths"], n_classes, stds, seed, device)
 
     def record(epoch, params):
-        mags = fp_training.parameter_magnitudes(params)
+        mags = training.parameter_magnitudes(params)
         row = {"member": np.arange(len(stds)), "epoch": epoch,
                "mean_abs_weight": mags["weight_mean"], "std_abs_weight": mags["weight_std"],
                "mean_abs_bias": mags["bias_mean"], "std_abs_bias": mags["bias_std"]}
         for split, x, y, t in (("train", x_train, y_train, t_train), ("test", x_test, y_test, t_test)):
-            out = fp_training.predict(params, x)
+            out = training.predict(params, x)
             row[f"{split}_accuracy"] = (out.argmax(-1) == y).float().mean(dim=1)
-            row[f"{split}_loss"] = fp_training.member_losses(params, x, t, cfg["loss"])
+            row[f"{split}_loss"] = training.member_losses(params, x, t, cfg["loss"])
         return pd.DataFrame({k: v.double().cpu().numpy() if torch.is_tensor(v) else v for k, v in row.items()})
 
-    history = fp_training.train_minibatch(stacked, x_train, t_train, loss=cfg["loss"], n_epochs=cfg["n_epochs"],
+    history = training.train_minibatch(stacked, x_train, t_train, loss=cfg["loss"], n_epochs=cfg["n_epochs"],
                                           batch_size=cfg["batch_size"], learning_rate=cfg["learning_rate"],
                                           seed=seed, record_fn=record)
     history = _with_runs(history, stds)
@@ -89,16 +93,16 @@ def _peaks(target_spectrum: torch.Tensor, cfg: dict) -> np.ndarray:
             raise ValueError(f"frequencies {freqs.tolist()} outside the {len(target_spectrum)} DFT bins")
         return np.sort(freqs)
     p = cfg["peaks"]
-    return fprinciple.select_peaks(target_spectrum.abs(), max_frequency=p["max_frequency"], n_peaks=p["n_peaks"],
+    return select_peaks(target_spectrum.abs(), max_frequency=p["max_frequency"], n_peaks=p["n_peaks"],
                                    min_relative_height=p["min_relative_height"], include_dc=p["include_dc"])
 
 
 def _line_records(step: int, line_out: torch.Tensor, target_spectrum: torch.Tensor, peaks: np.ndarray,
                   kind: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Δ_F at the peaks and both spectra of the line, for outputs ``line_out`` (M, L) at ``step``."""
-    out_spec = fprinciple.dft(line_out)
+    out_spec = dft(line_out)
     m, k = out_spec.shape
-    d = fprinciple.delta_f(target_spectrum, out_spec, kind)[:, peaks].double().cpu().numpy()
+    d = delta_f(target_spectrum, out_spec, kind)[:, peaks].double().cpu().numpy()
     delta = pd.DataFrame({"member": np.repeat(np.arange(m), len(peaks)), "step": step,
                           "frequency": np.tile(peaks, m), "delta_f": d.ravel(), "kind": kind})
     spectra = pd.DataFrame({"member": np.repeat(np.arange(m), k), "step": step, "frequency": np.tile(np.arange(k), m),
@@ -111,8 +115,8 @@ def _line_records(step: int, line_out: torch.Tensor, target_spectrum: torch.Tens
 # --------------------------------------------------------------------------------------------- image
 def image_target(cfg: dict) -> tuple[np.ndarray, str]:
     """The normalised grey image (S, S) of an ``fp.image*`` config section, and its source."""
-    image, source = fp_data.read_grey_image(cfg["sample_image"], cfg["image_file"])
-    return fp_data.normalise_grey(fp_data.square_resize(image, cfg["image_size"])), source
+    image, source = data.read_grey_image(cfg["sample_image"], cfg["image_file"])
+    return data.normalise_grey(data.square_resize(image, cfg["image_size"])), source
 
 
 def run_image(cfg: dict, *, delta_kind: str, device: torch.device, seed: int) -> dict[str, pd.DataFrame]:
@@ -131,21 +135,23 @@ def run_image(cfg: dict, *, delta_kind: str, device: torch.device, seed: int) ->
     size = image.shape[0]
     if not 0 <= cfg["row"] < size:
         raise ValueError(f"row {cfg['row']} outside the image's {size} rows")
-    coords = torch.tensor(fp_data.pixel_coordinates(size, size), dtype=torch.float32, device=device)
+    # (x = column, y = row) of every pixel in [-1, 1], row-major like image.ravel()
+    xy = grids.pixel_coordinates(size, size, -1.0, 1.0, endpoint=True)[..., ::-1].reshape(-1, 2)
+    coords = torch.tensor(xy.copy(), dtype=torch.float32, device=device)
     values = torch.tensor(image.ravel(), dtype=torch.float32, device=device)
-    train = torch.tensor(fp_data.odd_column_mask(size, size).ravel(), device=device)
+    train = torch.tensor(data.odd_column_mask(size, size).ravel(), device=device)
     # The row's pixels whose spectrum Δ_F follows: its training pixels (odd columns, an even grid of S/2
     # points; the authors' code takes spectra of the training samples) or every pixel of the row.
     columns = np.arange(1, size, 2) if cfg["row_pixels"] == "train" else np.arange(size)
     line = torch.tensor(cfg["row"] * size + columns, device=device)
-    target_spectrum = fprinciple.dft(values[line])
+    target_spectrum = dft(values[line])
     peaks = _peaks(target_spectrum, cfg)
     snapshot_steps = set(cfg["snapshot_steps"]) | {cfg["n_steps"]}
-    stacked = fp_training.gaussian_members(2, cfg["widths"], 1, stds, seed, device)
+    stacked = training.gaussian_members(2, cfg["widths"], 1, stds, seed, device)
     deltas, spectra, losses, snapshots = [], [], [], []
 
     def record(step, params):
-        out = fp_training.predict(params, coords)[..., 0]            # (M, S*S)
+        out = training.predict(params, coords)[..., 0]            # (M, S*S)
         d, s = _line_records(step, out[:, line], target_spectrum, peaks, delta_kind)
         deltas.append(d)
         spectra.append(s)
@@ -161,7 +167,7 @@ def run_image(cfg: dict, *, delta_kind: str, device: torch.device, seed: int) ->
                 "value": out.double().cpu().numpy().ravel(), "target": np.tile(image.ravel(), len(stds)),
                 "train": np.tile(train.cpu().numpy(), len(stds))}))
 
-    fp_training.train_full_batch(stacked, coords[train], values[train].unsqueeze(1), loss="mse",
+    training.train_full_batch(stacked, coords[train], values[train].unsqueeze(1), loss="mse",
                                  n_steps=cfg["n_steps"], learning_rate=cfg["learning_rate"],
                                  record_every=cfg["record_every"], record_fn=record)
     tables = {"delta_f": deltas, "spectra": spectra, "losses": losses, "snapshots": snapshots}
@@ -177,10 +183,10 @@ def curve_target(cfg: dict) -> tuple[np.ndarray, np.ndarray]:
     sine_sum). The sine sum is sampled at ``n_points`` evenly spaced points of [x_min, x_max] (ends included,
     as in the authors' code)."""
     if cfg["target"] == "flipped_ramp":
-        return fprinciple.flipped_ramp_target(cfg["n_points"], cfg["x_min"], cfg["x_max"])
+        return targets.flipped_ramp_target(cfg["n_points"], cfg["x_min"], cfg["x_max"])
     if cfg["target"] == "sine_sum":
         x = np.linspace(cfg["x_min"], cfg["x_max"], cfg["n_points"])
-        return x, fprinciple.sine_sum_target(x, cfg["angular_frequencies"], cfg["amplitudes"])
+        return x, targets.sine_sum_target(x, cfg["angular_frequencies"], cfg["amplitudes"])
     raise ValueError(f"unknown target {cfg['target']!r}; valid: flipped_ramp, sine_sum")
 
 
@@ -195,14 +201,14 @@ def run_curve(cfg: dict, *, delta_kind: str, device: torch.device, seed: int) ->
     x_np, y_np = curve_target(cfg)
     x = torch.tensor(x_np, dtype=torch.float32, device=device).unsqueeze(1)
     y = torch.tensor(y_np, dtype=torch.float32, device=device)
-    target_spectrum = fprinciple.dft(y)
+    target_spectrum = dft(y)
     peaks = _peaks(target_spectrum, cfg)
-    stacked = fp_training.gaussian_members(1, cfg["widths"], 1, stds, seed, device)
+    stacked = training.gaussian_members(1, cfg["widths"], 1, stds, seed, device)
     deltas, spectra, losses, outputs, norms = [], [], [], [], []
     m = len(stds)
 
     def record(step, params):
-        out = fp_training.predict(params, x)[..., 0]                  # (M, N)
+        out = training.predict(params, x)[..., 0]                  # (M, N)
         d, s = _line_records(step, out, target_spectrum, peaks, delta_kind)
         deltas.append(d)
         spectra.append(s)
@@ -212,12 +218,13 @@ def run_curve(cfg: dict, *, delta_kind: str, device: torch.device, seed: int) ->
         n = len(x_np)
         outputs.append(pd.DataFrame({"member": np.repeat(np.arange(m), n), "step": step, "x": np.tile(x_np, m),
                                      "target": np.tile(y_np, m), "output": out.double().cpu().numpy().ravel()}))
-        sn = fprinciple.spectral_norms(fp_training.weight_matrices(params)).double().cpu().numpy()  # (M, layers)
+        sn = torch.stack([models.spectral_norm(w) for w in training.weight_matrices(params)], dim=1)
+        sn = sn.double().cpu().numpy()  # (M, layers)
         layers = sn.shape[1]
         norms.append(pd.DataFrame({"member": np.repeat(np.arange(m), layers), "step": step,
                                    "layer": np.tile(np.arange(layers), m), "spectral_norm": sn.ravel()}))
 
-    fp_training.train_full_batch(stacked, x, y.unsqueeze(1), loss="mse", n_steps=cfg["n_steps"],
+    training.train_full_batch(stacked, x, y.unsqueeze(1), loss="mse", n_steps=cfg["n_steps"],
                                  learning_rate=cfg["learning_rate"], record_every=cfg["record_every"],
                                  record_fn=record)
     tables = {"delta_f": deltas, "spectra": spectra, "losses": losses, "outputs": outputs, "spectral_norms": norms}

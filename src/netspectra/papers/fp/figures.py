@@ -1,8 +1,8 @@
 """F-Principle figures (fp-fig1 … fp-fig7), each drawn from the tables of its training rule.
 
-``draw(fig_id, tables, **options)`` returns a matplotlib figure; ``tables`` maps table names (mnist,
-delta_f, spectra, losses, snapshots, outputs, spectral_norms) to DataFrames with the columns of the
-``fp_*`` schemas. Frequencies are DFT bin indices (the paper's "frequency index").
+Each function returns a matplotlib figure; ``tables`` maps table names (mnist, delta_f, spectra, losses,
+snapshots, outputs, spectral_norms) to DataFrames with the columns of the ``fp_*`` schemas. Frequencies are
+DFT bin indices (the paper's "frequency index").
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 from matplotlib import pyplot as plt
 
-from . import style
+from netspectra import style
 
 WEIGHT_COLOR, BIAS_COLOR = "tab:red", "tab:green"
 
@@ -247,21 +247,3 @@ def wide_network(tables: dict[str, pd.DataFrame]) -> plt.Figure:
     fig.suptitle(f"Wide network: {_std_label(delta)}")
     fig.tight_layout()
     return fig
-
-
-_DRAW = {
-    "fp-fig1": lambda t: parameter_magnitudes(t["mnist"]),
-    "fp-fig2": lambda t, **o: image_convergence(t, **o),
-    "fp-fig3": lambda t: accuracy_curves(t["mnist"]),
-    "fp-fig4": lambda t, **o: large_init_image(t, **o),
-    "fp-fig5": lambda t, **o: image_convergence(t, **o),
-    "fp-fig6": high_frequency_target,
-    "fp-fig7": wide_network,
-}
-
-
-def draw(fig_id: str, tables: dict[str, pd.DataFrame], **options) -> plt.Figure:
-    """The figure ``fig_id`` (fp-fig1 … fp-fig7) from its tables."""
-    if fig_id not in _DRAW:
-        raise ValueError(f"unknown F-Principle figure {fig_id!r}; valid: {', '.join(_DRAW)}")
-    return _DRAW[fig_id](tables, **options)

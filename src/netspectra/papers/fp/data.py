@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from .datasets import load_images
+from netspectra.datasets import load_images
 
 # Photographs shipped inside scikit-image (no download); rgb ones are converted to grey.
 SAMPLE_IMAGES = ("camera", "astronaut", "coffee", "chelsea", "moon", "text", "page", "coins", "grass",
@@ -62,12 +62,6 @@ def normalise_grey(image: np.ndarray) -> np.ndarray:
     if peak == 0:
         raise ValueError("a constant image has nothing to fit")
     return centred / peak
-
-
-def pixel_coordinates(height: int, width: int) -> np.ndarray:
-    """(H*W, 2) coordinates (x = column, y = row), each scaled to [-1, 1], row-major like ``image.ravel()``."""
-    ys, xs = np.meshgrid(np.linspace(-1, 1, height), np.linspace(-1, 1, width), indexing="ij")
-    return np.stack([xs.ravel(), ys.ravel()], axis=1)
 
 
 def odd_column_mask(height: int, width: int) -> np.ndarray:

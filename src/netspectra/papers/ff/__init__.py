@@ -1,0 +1,1 @@
+"""Fourier Features: the paper's experiments, figures and claim checks (catalogue.py indexes them by figure id)."""

@@ -1,0 +1,1 @@
+"""F-Principle: the paper's experiments, figures and claim checks (catalogue.py indexes them by figure id)."""

@@ -1,0 +1,58 @@
+"""F-Principle (Xu, Fourier analysis of training): every figure id with its claim, data note, drawing and check.
+
+Rules: workflow/rules/fp.smk (training rules fp_train_mnist / fp_train_image / fp_train_curve, one figure rule
+per id). Code: experiments.py (training runs to tables), training.py (batched tanh MLPs), peaks.py (Δ_F at the
+target's spectral peaks), targets.py (1-d targets), data.py (grey images, flat digits/MNIST), figures.py,
+claims.py.
+"""
+
+from netspectra.papers import Figure
+
+from . import claims, figures
+
+TITLE = "F-Principle (Xu, Fourier analysis)"
+
+FIGURES = {
+    "fp-fig1": Figure(
+        claim="weight magnitudes barely change during training",
+        data="quick: scikit-learn digits (8×8) for MNIST; paper config: MNIST from data_dir",
+        draw=lambda t, p: figures.parameter_magnitudes(t["mnist"]),
+        check=claims.fp_fig1,
+    ),
+    "fp-fig2": Figure(
+        claim="peaks of the image row converge from low to high frequency; small init generalises",
+        data="scikit-image camera image, smaller network and fewer steps at quick scale",
+        draw=lambda t, p: figures.image_convergence(t, p["member"], p["row"], p["spectrum_step"]),
+        check=claims.fp_fig2,
+    ),
+    "fp-fig3": Figure(
+        claim="small weight init generalises better; the bias init matters little",
+        data="quick: scikit-learn digits (8×8) for MNIST; paper config: MNIST from data_dir",
+        draw=lambda t, p: figures.accuracy_curves(t["mnist"]),
+        check=claims.fp_fig3,
+    ),
+    "fp-fig4": Figure(
+        claim="with large init the network fits the training pixels but is noisy on the test pixels",
+        data="the large-init member of fp-fig2's ensemble (scikit-image camera image)",
+        draw=lambda t, p: figures.large_init_image(t, p["member"], p["row"]),
+        check=claims.fp_fig4,
+    ),
+    "fp-fig5": Figure(
+        claim="peaks of the second image's row converge from low to high frequency",
+        data="scikit-image astronaut image (grey), smaller network and fewer steps at quick scale",
+        draw=lambda t, p: figures.image_convergence(t, p["member"], p["row"], p["spectrum_step"]),
+        check=claims.fp_fig5,
+    ),
+    "fp-fig6": Figure(
+        claim="for a high-frequency-dominant target Δ_F oscillates and decays; low frequencies converge early",
+        data="the flipped-DFT ramp on 40 points, fewer steps at quick scale",
+        draw=lambda t, p: figures.high_frequency_target(t),
+        check=claims.fp_fig6,
+    ),
+    "fp-fig7": Figure(
+        claim="the F-Principle holds while the spectral norms of the weights barely move",
+        data="quick: 8 hidden layers × 256 units (paper: 800×6-500-100), fewer steps",
+        draw=lambda t, p: figures.wide_network(t),
+        check=claims.fp_fig7,
+    ),
+}
