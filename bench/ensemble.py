@@ -15,15 +15,12 @@ import time
 import torch
 from torch import nn
 
+from netspectra import models
 from netspectra.ensemble import init_stacked, train_ensemble
 
 
 def mlp(seed: int) -> nn.Module:
-    sizes = [1] + [256] * 6
-    layers = []
-    for a, b in zip(sizes[:-1], sizes[1:]):
-        layers += [nn.Linear(a, b), nn.ReLU()]
-    return nn.Sequential(*layers, nn.Linear(256, 1))
+    return models.mlp(1, [256] * 6, 1)  # the sb network (6 × 256 ReLU)
 
 
 def mse(out, target):

@@ -1,7 +1,8 @@
 """Benchmark: batched path engine vs the naive loop (copy W + t·D into the model, forward, repeat).
 
 Toy-CNN depth 50, a batch of 32 images, 128 points along one direction; both methods record the same
-random ``--max-paths`` entries (unit, position, image) of each of the 50 units, as the pipeline does. Prints points/s, achieved GFLOP/s and the speed-up (best of ``--repeats``).
+random ``--max-paths`` entries (unit, position, image) of each of the 50 units, as the pipeline does. Prints
+points/s, achieved GFLOP/s and the speed-up (best of ``--repeats``).
 
 Agreement is checked in float64 on the first ``--check-points`` points (relative L2 error < 1e-4 over all
 recorded layers): in float32 the 50 BatchNorm-ReLU layers amplify rounding so much that the naive loop

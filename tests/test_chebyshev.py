@@ -1,8 +1,8 @@
 import numpy as np
 import pytest
 
-from netspectra import chebyshev
 from netspectra.activations import as_numpy
+from netspectra.papers.rr import chebyshev
 
 X = np.linspace(-5, 5, 2001)
 

@@ -4,8 +4,14 @@ import numpy as np
 import pytest
 import torch
 
-from netspectra import correlation
 from netspectra.models import build_model
+from netspectra.papers.rr.branch_correlation import (
+    band_centres,
+    band_correlation,
+    branch_correlation,
+    branch_modules,
+    gaussian_bands,
+)
 
 N = 256
 
@@ -24,27 +30,27 @@ def _rng(seed=0):
 
 
 def test_gaussian_bands_centres_and_dc():
-    filters = correlation.gaussian_bands(N, 8, band_width=0.5)
+    filters = gaussian_bands(N, 8, band_width=0.5)
     assert filters.shape == (8, N // 2 + 1)
     assert np.all(filters[:, 0] == 0)
     peaks = filters.argmax(axis=1)
-    assert np.allclose(peaks, np.round(correlation.band_centres(N, 8)))
+    assert np.allclose(peaks, np.round(band_centres(N, 8)))
     assert np.all(np.diff(peaks) > 0)
 
 
 def test_identical_paths_correlate_perfectly_in_every_band():
     a = _rng().standard_normal((20, N)).cumsum(-1)  # brown noise: energy in every band
-    corr = correlation.band_correlation(a, a.copy(), correlation.gaussian_bands(N, 10))
+    corr = band_correlation(a, a.copy(), gaussian_bands(N, 10))
     assert np.allclose(corr, 1.0, atol=1e-9)
     # Scaling and a sign flip are linear: |correlation| stays 1.
-    assert np.allclose(correlation.band_correlation(a, -3.0 * a, correlation.gaussian_bands(N, 10)), -1.0, atol=1e-9)
+    assert np.allclose(band_correlation(a, -3.0 * a, gaussian_bands(N, 10)), -1.0, atol=1e-9)
 
 
 def test_independent_noise_is_uncorrelated():
     rng = _rng(1)
     a, b = rng.standard_normal((400, N)), rng.standard_normal((400, N))
-    filters = correlation.gaussian_bands(N, 6, band_width=1.0)
-    corr = correlation.band_correlation(a, b, filters)
+    filters = gaussian_bands(N, 6, band_width=1.0)
+    corr = band_correlation(a, b, filters)
     assert np.all(np.abs(corr.mean(axis=0)) < 0.05)
     # |r| of independent pairs shrinks with the number of frequencies a band holds; with ~50 per band it is small.
     assert np.all(np.abs(corr).mean(axis=0) < 0.2)
@@ -56,10 +62,11 @@ def test_shared_low_band_with_independent_high_bands_falls_with_frequency():
     n_pairs = 200
     shared = np.zeros((n_pairs, N))
     for k in range(1, 8):  # a common low-frequency signal
-        shared += rng.standard_normal((n_pairs, 1)) * np.cos(2 * np.pi * k * t + rng.uniform(0, 2 * np.pi, (n_pairs, 1)))
+        amplitude = rng.standard_normal((n_pairs, 1))
+        shared += amplitude * np.cos(2 * np.pi * k * t + rng.uniform(0, 2 * np.pi, (n_pairs, 1)))
     a = shared + 0.3 * rng.standard_normal((n_pairs, N))
     b = shared + 0.3 * rng.standard_normal((n_pairs, N))
-    corr = np.abs(correlation.band_correlation(a, b, correlation.gaussian_bands(N, 8))).mean(axis=0)
+    corr = np.abs(band_correlation(a, b, gaussian_bands(N, 8))).mean(axis=0)
     # Bands 0 and 1 (centres k = 1 and ~19) hold the shared signal; the others only independent noise,
     # whose |r| stays at the small floor set by the number of frequencies per band.
     assert corr[:2].min() > 0.9
@@ -69,8 +76,8 @@ def test_shared_low_band_with_independent_high_bands_falls_with_frequency():
 def test_fourier_formula_matches_time_domain_pearson():
     rng = _rng(3)
     a, b = rng.standard_normal((5, 101)), rng.standard_normal((5, 101))  # odd length: no Nyquist bin
-    filters = correlation.gaussian_bands(101, 4)
-    corr = correlation.band_correlation(a, b, filters)
+    filters = gaussian_bands(101, 4)
+    corr = band_correlation(a, b, filters)
     for band in range(4):
         fa = np.fft.irfft(np.fft.rfft(a) * filters[band], n=101)
         fb = np.fft.irfft(np.fft.rfft(b) * filters[band], n=101)
@@ -81,25 +88,25 @@ def test_fourier_formula_matches_time_domain_pearson():
 def test_constant_paths_give_nan():
     a = _rng(4).standard_normal((3, N))
     b = np.ones((3, N))
-    assert np.isnan(correlation.band_correlation(a, b, correlation.gaussian_bands(N, 5))).all()
+    assert np.isnan(band_correlation(a, b, gaussian_bands(N, 5))).all()
 
 
 def test_bad_filters_and_bins_are_rejected():
     with pytest.raises(ValueError, match="n_bins"):
-        correlation.gaussian_bands(16, 9)
+        gaussian_bands(16, 9)
     with pytest.raises(ValueError, match="frequencies"):
-        correlation.band_correlation(np.zeros((1, 16)), np.zeros((1, 16)), correlation.gaussian_bands(32, 4))
+        band_correlation(np.zeros((1, 16)), np.zeros((1, 16)), gaussian_bands(32, 4))
 
 
 def test_branch_modules_and_correlation_table():
     model = build_model({"arch": "resnet", "depth": 8, "version": 2, "activation": "relu"}, seed=0)
-    triples = correlation.branch_modules(model)
+    triples = branch_modules(model)
     assert [t[0] for t in triples] == ["blocks.0", "blocks.1", "blocks.2"]
     assert triples[0][2] == "blocks.0.sum2"
     x = torch.randn(2, 3, 16, 16)
-    filters = correlation.gaussian_bands(16, 4)
-    table = correlation.branch_correlation(model, x, n_directions=2, n_points=16, radius=1.0, output_fraction=0.2,
-                                           filters=filters, chunk=8, seed=0)
+    filters = gaussian_bands(16, 4)
+    table = branch_correlation(model, x, n_directions=2, n_points=16, radius=1.0, output_fraction=0.2,
+                               filters=filters, chunk=8, seed=0)
     assert len(table) == 2 * 3 * 4
     assert table.mean_abs_correlation.between(0, 1).all()
     assert (table.n_pairs > 0).all()
@@ -112,6 +119,6 @@ def test_branch_modules_and_correlation_table():
 
 def test_branch_modules_need_shortcuts():
     with pytest.raises(ValueError, match="shortcut"):
-        correlation.branch_modules(build_model({"arch": "resnet", "depth": 8, "shortcut": False}, seed=0))
+        branch_modules(build_model({"arch": "resnet", "depth": 8, "shortcut": False}, seed=0))
     with pytest.raises(ValueError, match="ResNet"):
-        correlation.branch_modules(build_model({"arch": "toycnn", "depth": 2, "image_size": 16}, seed=0))
+        branch_modules(build_model({"arch": "toycnn", "depth": 2, "image_size": 16}, seed=0))

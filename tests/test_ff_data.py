@@ -6,9 +6,10 @@ import numpy as np
 import pytest
 import torch
 
-from netspectra import colored_noise
-from netspectra import image_regression as ir
-from netspectra.fourier_features import half_mse
+from netspectra.grids import pixel_coordinates
+from netspectra.papers.ff import colored_noise
+from netspectra.papers.ff import images as ir
+from netspectra.papers.ff.experiments import half_mse
 
 
 @pytest.mark.parametrize("alpha", [0.5, 1.0, 1.5])
@@ -23,7 +24,8 @@ def test_power_law_signals_have_the_spectrum_slope(alpha):
 
 def test_band_limit_keeps_only_low_frequencies():
     n = 128
-    s = colored_noise.power_law_signals(n, 1.0, 3, band_limit=0.25, scaling="none", generator=torch.Generator().manual_seed(1))
+    g = torch.Generator().manual_seed(1)
+    s = colored_noise.power_law_signals(n, 1.0, 3, band_limit=0.25, scaling="none", generator=g)
     spec = torch.fft.fft(s, dim=-1).abs()
     assert spec[:, n // 4 + 1: 3 * n // 4].max() < 1e-12 * spec.max()
     assert (spec[:, 1:n // 4] > 0).all()
@@ -50,8 +52,13 @@ def test_psnr_formula():
 
 def test_pixel_grid_and_interleaved_split():
     size = 6
-    c = ir.pixel_coordinates(size)
+    c = torch.from_numpy(pixel_coordinates(size, size)).to(torch.float32)  # as experiments.image_regression
     assert c.shape == (size, size, 2)
+    # bit for bit the float32 grid arange(size) / size the experiments used before netspectra.grids
+    for n in (6, 16, 64, 100, 512):
+        old = torch.arange(n, dtype=torch.float32) / n
+        assert torch.equal(torch.from_numpy(pixel_coordinates(n, n)).to(torch.float32),
+                           torch.stack(torch.meshgrid(old, old, indexing="ij"), dim=-1))
     torch.testing.assert_close(c[2, 5], torch.tensor([2 / size, 5 / size]))
     image = torch.arange(size * size * 3, dtype=torch.float32).reshape(size, size, 3)
     train, test = ir.split_pixels(image)

@@ -5,7 +5,7 @@ import math
 import pytest
 import torch
 
-from netspectra import mappings
+from netspectra.papers.ff import mappings
 
 
 def coords(n=7, d=2, seed=0):

@@ -7,7 +7,8 @@ import pytest
 import torch
 from torch import nn
 
-from netspectra import coordinate_nets, mappings, ntk
+from netspectra import ntk
+from netspectra.papers.ff import mappings, networks
 
 
 def test_empirical_ntk_matches_brute_force_gradients_of_any_model():
@@ -25,12 +26,14 @@ def test_empirical_ntk_matches_brute_force_gradients_of_any_model():
     k = ntk.empirical_ntk(net, x, chunk_size=2)
     assert k.shape == (5, 5, 2, 2)
     torch.testing.assert_close(k, expected, atol=1e-12, rtol=1e-10)
-    torch.testing.assert_close(ntk.empirical_ntk(net, x[:3], x[2:], chunk_size=2), expected[:3, 2:], atol=1e-12, rtol=1e-10)
+    torch.testing.assert_close(ntk.empirical_ntk(net, x[:3], x[2:], chunk_size=2), expected[:3, 2:],
+                               atol=1e-12, rtol=1e-10)
 
 
 def test_relu_expectations_match_monte_carlo():
     cov = torch.tensor([[1.3, 0.6], [0.6, 0.8]], dtype=torch.float64)
-    z = torch.randn(1_000_000, 2, dtype=torch.float64, generator=torch.Generator().manual_seed(0)) @ torch.linalg.cholesky(cov).T
+    g = torch.Generator().manual_seed(0)
+    z = torch.randn(1_000_000, 2, dtype=torch.float64, generator=g) @ torch.linalg.cholesky(cov).T
     value, derivative = ntk._relu_expectations(cov[0, 0], cov[1, 1], cov[0, 1])
     assert value.item() == pytest.approx(torch.relu(z).prod(1).mean().item(), rel=0.01)
     assert derivative.item() == pytest.approx((z > 0).all(1).double().mean().item(), rel=0.01)
@@ -39,7 +42,7 @@ def test_relu_expectations_match_monte_carlo():
 def relative_error(width, seeds, x, features):
     errs = []
     for seed in seeds:
-        model = coordinate_nets.factory(features.shape[1], width, 3, dtype=torch.float64)(seed)
+        model = networks.factory(features.shape[1], width, 3, dtype=torch.float64)(seed)
         k_emp = ntk.empirical_ntk(model, features)
         k_ana = ntk.relu_ntk(features, widths=[width, width])
         errs.append(((k_emp - k_ana).norm() / k_ana.norm()).item())
@@ -57,7 +60,7 @@ def test_empirical_ntk_of_a_wide_network_approaches_the_analytic_one():
 
 def test_analytic_ntk_with_bias_and_weight_scale_matches_wide_network():
     x = torch.linspace(-0.5, 0.5, 8, dtype=torch.float64).unsqueeze(1)
-    model = coordinate_nets.factory(1, 2048, 3, weight_std=1.4, bias_std=0.3, dtype=torch.float64)(0)
+    model = networks.factory(1, 2048, 3, weight_std=1.4, bias_std=0.3, dtype=torch.float64)(0)
     k_emp = ntk.empirical_ntk(model, x)
     k_ana = ntk.relu_ntk(x, widths=[2048, 2048], weight_std=1.4, bias_std=0.3)
     assert ((k_emp - k_ana).norm() / k_ana.norm()).item() < 0.1
@@ -80,7 +83,7 @@ def test_basic_mapping_makes_the_composed_kernel_shift_invariant():
     raw_shift = ntk.relu_ntk(x.unsqueeze(1) - 0.5 + shift, widths=[256, 256, 256])
     assert ((raw - raw_shift).norm() / raw.norm()).item() > 0.1
     # a wide network's empirical kernel with the basic mapping is close to stationary too
-    model = coordinate_nets.factory(2, 1024, 3, dtype=torch.float64)(0)
+    model = networks.factory(2, 1024, 3, dtype=torch.float64)(0)
     emp = ntk.empirical_ntk(model, basic(x.unsqueeze(1)))
     emp_shift = ntk.empirical_ntk(model, basic((x + shift).unsqueeze(1)))
     assert ((emp - emp_shift).norm() / emp.norm()).item() < 0.1
@@ -117,7 +120,7 @@ def test_wide_network_trained_by_sgd_follows_ntk_theory():
     x = torch.arange(8, dtype=torch.float64) / 8
     feats = mappings.power_law(4, 1.0, torch.float64)(x.unsqueeze(1))
     y = torch.sin(2 * math.pi * x) + 0.5 * torch.cos(6 * math.pi * x)
-    model = coordinate_nets.factory(8, 512, 3, dtype=torch.float64)(1)
+    model = networks.factory(8, 512, 3, dtype=torch.float64)(1)
     f0 = model(feats)[:, 0].detach()
     k = ntk.relu_ntk(feats, widths=[512, 512])
     lr = 0.2 / torch.linalg.eigvalsh(k).max().item()

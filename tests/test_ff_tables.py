@@ -10,9 +10,9 @@ import torch
 import yaml
 from helpers import deep_merge
 
-from netspectra import fourier_features as ff
 from netspectra import io
-from netspectra.image_regression import load_image
+from netspectra.papers.ff import experiments as ff
+from netspectra.papers.ff.images import load_image
 
 ROOT = Path(__file__).resolve().parents[1]
 CPU = torch.device("cpu")
@@ -81,7 +81,8 @@ def test_ntk_tables(tmp_path):
     kernels = write_and_check(tables["kernels"], tmp_path / "k.parquet", "ff_ntk_kernels", "ff_ntk", cfg)
     spectra = write_and_check(tables["spectra"], tmp_path / "s.parquet", "ff_ntk_spectra", "ff_ntk", cfg)
     assert set(kernels["kind"]) == {"analytic", "empirical"}
-    basic = kernels[(kernels["kernel"] == "basic") & (kernels["kind"] == "analytic")].pivot(index="x1", columns="x2", values="value").to_numpy()
+    basic = kernels[(kernels["kernel"] == "basic") & (kernels["kind"] == "analytic")]
+    basic = basic.pivot(index="x1", columns="x2", values="value").to_numpy()
     np.testing.assert_allclose(basic, np.roll(np.roll(basic, 1, 0), 1, 1), rtol=1e-7)  # stationary
     assert len(spectra) == len(cfg["exponents"]) * 2 * (cfg["n_points"] // 2 + 1)
     # spectra widen as p falls: the highest bin carries more of the kernel for p = 0 than for p = inf

@@ -36,6 +36,16 @@ def test_schema_violations_are_named(tmp_path):
         schemas.check(fits_table(), "nope")
 
 
+def test_read_tables_concatenates_and_keeps_each_files_provenance(tmp_path):
+    for i in range(2):
+        io.write_table(fits_table().assign(init=i), tmp_path / f"{i}.parquet", schema="fits", rule="fits",
+                       config={"part": i})
+    named = {"fits": [str(tmp_path / "0.parquet"), str(tmp_path / "1.parquet")]}
+    table = io.read_tables(named)["fits"]
+    assert table.init.tolist() == [0, 1]
+    assert [meta["config"] for meta in table.attrs["provenance"]] == [{"part": 0}, {"part": 1}]
+
+
 def test_missing_table_names_the_path(tmp_path):
     with pytest.raises(FileNotFoundError, match="expected Parquet table at .*nothing.parquet"):
         io.read_table(tmp_path / "nothing.parquet")

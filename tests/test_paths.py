@@ -8,7 +8,7 @@ from torch import nn
 
 from netspectra import directions
 from netspectra.models import build_model
-from netspectra.paths import PathEvaluator, is_stackable, sample_indices
+from netspectra.paths import LOSS, PathEvaluator, is_stackable, sample_indices
 from netspectra.sampling import sample_model_paths
 
 SPECS = [
@@ -31,7 +31,8 @@ def one_at_a_time(model, x, direction, ts, layers):
             for n, p in model.named_parameters():
                 p.copy_(base[n] + t * direction.get(n, torch.zeros_like(p)))
             store = {}
-            hooks = [modules[n].register_forward_hook(lambda m, i, o, n=n: store.__setitem__(n, o)) for n in layers]
+            hooks = [modules[n].register_forward_hook(lambda m, i, o, n=n, s=store: s.__setitem__(n, o))
+                     for n in layers]
             model(x)
             for h in hooks:
                 h.remove()
@@ -40,8 +41,45 @@ def one_at_a_time(model, x, direction, ts, layers):
     return {n: torch.stack(v) for n, v in outputs.items()}
 
 
+def one_loss_at_a_time(model, x, y, direction, ts):
+    """The naive loss path: the batch's mean cross-entropy of the model at W + t·D, one t at a time."""
+    model = copy.deepcopy(model).train()
+    base = {n: p.detach().clone() for n, p in model.named_parameters()}
+    losses = []
+    with torch.no_grad():
+        for t in ts:
+            for n, p in model.named_parameters():
+                p.copy_(base[n] + t * direction.get(n, torch.zeros_like(p)))
+            losses.append(nn.functional.cross_entropy(model(x), y))
+    return torch.stack(losses)
+
+
 def relative_error(a, b):
     return ((a - b).norm() / b.norm()).item()
+
+
+@pytest.mark.parametrize("spec", SPECS, ids=lambda s: f"{s['arch']}-{s.get('version', '')}-{s.get('groups', 1)}")
+def test_loss_path_batched_equals_one_point_at_a_time(spec):
+    model = build_model(spec, seed=1)
+    size = 32 if spec["arch"] == "toycnn" else 16
+    x, y = torch.randn(4, 3, size, size, generator=torch.Generator().manual_seed(0)), torch.tensor([0, 3, 9, 3])
+    ts = torch.linspace(0, 5.0, 7)
+    d = directions.random_direction(model, "all", seed=5)
+    batched = PathEvaluator(model, x, [LOSS, model.layer_names[-1]], chunk=3, targets=y)(d, ts)
+    assert batched[LOSS].shape == (7,)
+    assert relative_error(batched[LOSS], one_loss_at_a_time(model, x, y, d, ts)) < 1e-5
+    with pytest.raises(ValueError, match="labels"):
+        PathEvaluator(model, x, [LOSS])
+
+
+def test_loss_path_rows_come_after_the_last_layer():
+    model = build_model(dict(arch="toycnn", depth=2), seed=0)
+    x, y = torch.randn(2, 3, 32, 32), torch.tensor([1, 2])
+    table = sample_model_paths(model, x, y, direction="all", n_directions=2, n_points=8, radius=1.0,
+                               layers=["loss", "last"], max_paths_per_layer=3, batchnorm="batch", chunk=4, seed=0)
+    loss = table[table.layer_name == LOSS]
+    assert len(loss) == 2 and (loss.layer == len(model.layer_names)).all() and (loss.path_index == 0).all()
+    assert all(len(v) == 8 for v in loss["values"]) and len(table) == 2 * (1 + 3)
 
 
 @pytest.mark.parametrize("spec", SPECS, ids=lambda s: f"{s['arch']}-{s.get('version', '')}-{s.get('groups', 1)}")
@@ -62,7 +100,8 @@ def test_batched_equals_one_point_at_a_time(spec, kind):
 
 def test_generic_models_run_through_vmap():
     torch.manual_seed(0)
-    model = nn.Sequential(nn.Conv2d(3, 8, 3, padding=1), nn.BatchNorm2d(8), nn.Tanh(), nn.Flatten(), nn.Linear(8 * 64, 4))
+    model = nn.Sequential(nn.Conv2d(3, 8, 3, padding=1), nn.BatchNorm2d(8), nn.Tanh(), nn.Flatten(),
+                          nn.Linear(8 * 64, 4))
     assert not is_stackable(model)
     x = torch.randn(5, 3, 8, 8)
     d = directions.random_direction(model, "all", seed=2)
@@ -71,6 +110,9 @@ def test_generic_models_run_through_vmap():
     reference = one_at_a_time(model, x, d, ts, ["2", "4"])
     assert relative_error(batched["4"], reference["4"]) < 1e-5
     assert model[1].running_mean.abs().max() == 0  # the user's model is left untouched
+    y = torch.tensor([0, 1, 2, 3, 0])
+    loss = PathEvaluator(model, x, [LOSS], chunk=4, targets=y)(d, ts)[LOSS]
+    assert relative_error(loss, one_loss_at_a_time(model, x, y, d, ts)) < 1e-5
 
 
 def test_chunking_and_selection_do_not_change_results():
@@ -88,7 +130,8 @@ def test_chunking_and_selection_do_not_change_results():
 def test_batchnorm_running_statistics_untouched():
     model = build_model(dict(arch="toycnn", depth=2), seed=0)
     before = {n: b.clone() for n, b in model.named_buffers()}
-    PathEvaluator(model, torch.randn(4, 3, 32, 32), ["units.1"])(directions.random_direction(model, "all", 0), torch.linspace(0, 1, 4))
+    d = directions.random_direction(model, "all", 0)
+    PathEvaluator(model, torch.randn(4, 3, 32, 32), ["units.1"])(d, torch.linspace(0, 1, 4))
     for n, b in model.named_buffers():
         torch.testing.assert_close(b, before[n])
 
@@ -101,7 +144,8 @@ def test_directions_are_unit_norm_seeded_and_restricted():
     assert norm.item() == pytest.approx(1.0, abs=1e-6)
     again = directions.random_direction(model, "layer:0", seed=3)
     assert all(torch.equal(d[n], again[n]) for n in d)
-    assert set(directions.random_direction(model, "layer:units.1", 0)) == {n for n, _ in model.named_parameters() if n.startswith("units.1.")}
+    unit = {n for n, _ in model.named_parameters() if n.startswith("units.1.")}
+    assert set(directions.random_direction(model, "layer:units.1", 0)) == unit
     with pytest.raises(ValueError, match="valid: all, layer:<k>, gradient"):
         directions.random_direction(model, "sideways", 0)
 

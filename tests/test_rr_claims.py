@@ -5,7 +5,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from netspectra.papers.rr import chebyshev, claims
+from netspectra.papers.rr import chebyshev, claims, tables
 
 
 def holds(rows, claim_start=""):
@@ -78,6 +78,27 @@ def test_chebyshev_decay_order_is_a_property_of_the_activations():
     assert holds(claims.rr_fig2({"input": swapped}, {})) == [False]
 
 
-def test_grid_value_read_from_the_variant_id():
-    s = pd.DataFrame({"variant": ["radius-0.1", "radius-10.0_width-4"]})
-    assert claims.with_grid_column(s, "radius").radius.tolist() == [0.1, 10.0]
+def training_metrics():
+    """Two runs per cell (version 1, shortcut?, depth, slope 0); accuracy falls with depth without shortcuts. The
+    second run of the deep no-shortcut cell diverges."""
+    rows = []
+    for shortcut in (False, True):
+        for depth in (8, 14, 20):
+            for run in range(2):
+                diverged = not shortcut and depth == 20 and run == 1
+                accuracy = 0.9 if shortcut else 1.0 - depth / 40
+                rows += [{"version": 1, "shortcut": shortcut, "depth": depth, "slope": 0.0, "run": run, "step": s,
+                          "train_accuracy": accuracy + 0.01 * run, "diverged": diverged} for s in range(4)]
+    return pd.DataFrame(rows)
+
+
+def test_rr_fig9_cells_are_shared_by_figure_and_check():
+    metrics = training_metrics()
+    fits = metrics[["version", "shortcut", "depth", "slope"]].drop_duplicates().assign(
+        h=lambda d: np.where(d.shortcut, 1.0, 1.0 - d.depth / 40))
+    accuracy, h = tables.trainability_cells(metrics, fits, n_last=2)
+    deep = accuracy[~accuracy.shortcut & (accuracy.depth == 20)].iloc[0]
+    assert deep.diverged and deep.train_accuracy == pytest.approx(0.5)  # the diverged run is left out
+    assert not accuracy[accuracy.depth == 8].diverged.any()
+    assert len(h) == 6
+    assert holds(claims.rr_fig9({"metrics": metrics, "fits": fits}, {"n_last_logged": 2})) == [True, True]

@@ -9,12 +9,13 @@ import pandas as pd
 import pytest
 import torch
 
-from netspectra.figures import rr_weightspace
-from netspectra.layerwise import layerwise_paths, varied_layers
 from netspectra.models import build_model
+from netspectra.papers.rr.experiments import layerwise_paths, transition_paths, varied_layers
+from netspectra.papers.rr.figures import paths as path_figures
+from netspectra.papers.rr.figures import spectra as spectrum_figures
+from netspectra.papers.rr.tables import with_grid_column
 from netspectra.paths import _recording
 from netspectra.seeds import seed_for
-from netspectra.transition import transition_paths
 
 RESNET = {"arch": "resnet", "depth": 8, "version": 2, "activation": "leaky_relu", "shortcut": True,
           "in_channels": 3, "n_classes": 10}
@@ -95,7 +96,7 @@ def test_layerwise_rejects_out_of_range_layers():
 def test_median_h_selection_picks_the_middle_path():
     fits = pd.DataFrame({"activation": ["relu"] * 5 + ["tanh"] * 4, "direction": list(range(5)) + list(range(4)),
                          "h": [0.9, 0.1, 0.5, 0.3, 0.7, 2.0, 1.0, 4.0, 3.0]})
-    picks = rr_weightspace.median_h_selection(fits, ["activation"]).set_index("activation")
+    picks = path_figures.median_h_selection(fits, ["activation"]).set_index("activation")
     assert picks.loc["relu", "h"] == 0.5 and picks.loc["relu", "direction"] == 2
     assert picks.loc["tanh", "h"] == 2.0  # lower middle of 1, 2, 3, 4
     assert picks.loc["relu", "n_paths_ranked"] == 5
@@ -103,9 +104,9 @@ def test_median_h_selection_picks_the_middle_path():
 
 def test_transition_figures_have_one_panel_per_grid_point(transition):
     table = transition.assign(h=1.0, intercept=0.0, k_min=1, k_max=3)
-    fig = rr_weightspace.transition_grid(table)
+    fig = path_figures.transition_grid(table)
     assert len([ax for ax in fig.axes if ax.lines]) == 4
-    fig = rr_weightspace.transition_regimes(table)
+    fig = path_figures.transition_regimes(table)
     assert len([ax for ax in fig.axes if ax.lines]) == 6
 
 
@@ -116,17 +117,17 @@ def test_branch_correlation_curves_one_line_per_activation():
             for band in range(3):
                 rows.append({"activation": act, "direction": d, "block": 0, "band": band,
                              "band_centre_k": 1.0 + 5 * band, "mean_abs_correlation": 0.5, "n_pairs": 10})
-    fig = rr_weightspace.branch_correlation_curves(pd.DataFrame(rows))
+    fig = spectrum_figures.branch_correlation_curves(pd.DataFrame(rows))
     labels = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
     assert labels == ["relu", "tanh"]
 
 
 def test_grid_column_recovered_from_variant_ids():
     table = pd.DataFrame({"variant": ["radius-0.1", "radius-10.0", "radius-1e-05_width-4"], "k": [1, 1, 1]})
-    assert rr_weightspace.with_grid_column(table, "radius").radius.tolist() == [0.1, 10.0, 1e-05]
-    assert rr_weightspace.with_grid_column(table.assign(radius=2.0), "radius").radius.eq(2.0).all()
+    assert with_grid_column(table, "radius").radius.tolist() == [0.1, 10.0, 1e-05]
+    assert with_grid_column(table.assign(radius=2.0), "radius").radius.eq(2.0).all()
     with pytest.raises(ValueError, match="width"):
-        rr_weightspace.with_grid_column(table, "width")
+        with_grid_column(table, "width")
 
 
 def test_median_paths_figure_shows_the_median_path_and_its_spectrum():
@@ -136,12 +137,13 @@ def test_median_paths_figure_shows_the_median_path_and_its_spectrum():
         for shortcut in (False, True):
             variant = f"activation-{act}_shortcut-{str(shortcut).lower()}"
             for d, h in enumerate([2.0, 0.5, 1.0]):
-                key = {"variant": variant, "init": 0, "direction": d, "layer": 3, "activation": act, "shortcut": shortcut}
+                key = {"variant": variant, "init": 0, "direction": d, "layer": 3, "activation": act,
+                       "shortcut": shortcut}
                 rows.append(key | {"values": rng.standard_normal(8) + d, "radius": 1.0, "path_index": 0})
                 fits.append(key | {"h": h, "intercept": 0.0, "k_min": 1, "k_max": 2})
                 spectra_rows += [key | {"k": k, "power": float(d + 1) / k} for k in range(1, 5)]
     paths, fits, spec = pd.DataFrame(rows), pd.DataFrame(fits), pd.DataFrame(spectra_rows)
-    fig = rr_weightspace.median_paths(paths, fits, spec, col_order=["relu", "linear"])
+    fig = path_figures.median_paths(paths, fits, spec, col_order=["relu", "linear"])
     top_left = fig.axes[0]
     assert top_left.get_title() == "relu, no shortcut"
     expected = paths[(paths.activation == "relu") & ~paths.shortcut & (paths.direction == 2)]["values"].iloc[0]

@@ -6,10 +6,11 @@ import torch
 from torch import nn
 
 from netspectra.ensemble import init_stacked, member_params, predict, stack_params, train_ensemble
+from netspectra.models import mlp
 
 
 def small_mlp(seed):
-    return nn.Sequential(nn.Linear(2, 16), nn.ReLU(), nn.Linear(16, 16), nn.ReLU(), nn.Linear(16, 1))
+    return mlp(2, [16, 16], 1)
 
 
 def mse(out, target):
@@ -19,7 +20,8 @@ def mse(out, target):
 def one_by_one(seed, x, y, n_steps, lr, optimizer):
     torch.manual_seed(seed)
     model = small_mlp(seed).double()
-    opt = torch.optim.Adam(model.parameters(), lr=lr) if optimizer == "adam" else torch.optim.SGD(model.parameters(), lr=lr)
+    optimizers = {"adam": torch.optim.Adam, "sgd": torch.optim.SGD}
+    opt = optimizers[optimizer](model.parameters(), lr=lr)
     losses = []
     for _ in range(n_steps):
         loss = mse(model(x), y)

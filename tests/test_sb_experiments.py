@@ -5,17 +5,16 @@ import pytest
 import torch
 
 from netspectra import io, schemas
-from netspectra.manifold_noise import flat_manifold, noise_regression
-from netspectra.seeds import derived_seed
-from netspectra.spectralbias import (
-    binarised_sine_grid,
-    knn_accuracy_grid,
+from netspectra.papers.sb.experiments import (
     perturbation_spectrum,
-    sine_members,
     train_classification,
     train_regression,
     unit_directions,
 )
+from netspectra.papers.sb.knn import knn_accuracy_grid
+from netspectra.papers.sb.manifolds import binarised_sine_grid, sine_members
+from netspectra.papers.sb.noise_regression import flat_manifold, noise_regression
+from netspectra.seeds import derived_seed
 
 TINY = dict(width=8, depth=2)
 

@@ -4,7 +4,7 @@ import pytest
 import torch
 from torch import nn
 
-from netspectra.inputpaths import (
+from netspectra.papers.sb.input_paths import (
     dense_path,
     insert_pivots,
     linear_path,

@@ -1,4 +1,4 @@
-"""Input-space spectra: read-out, flower manifold, radial spectrum, spectral norm."""
+"""Input-space spectra: read-out, flower manifold, radial spectrum."""
 
 import math
 
@@ -6,15 +6,8 @@ import numpy as np
 import pytest
 import torch
 
-from netspectra.inputspectra import (
-    exact_spectral_norm,
-    flower,
-    radial_spectrum,
-    readout,
-    sample_grid,
-    sine_mixture,
-    spectral_norm,
-)
+from netspectra.papers.sb.manifolds import flower, sample_grid, sine_mixture
+from netspectra.papers.sb.readout import radial_spectrum, readout
 
 
 def test_readout_of_known_sines_reads_amplitudes():
@@ -57,17 +50,3 @@ def test_radial_spectrum_of_radial_cosine_peaks_at_its_frequency():
     assert zeta2[np.argmax(zeta2)] == pytest.approx(1.0) and k2[np.argmax(zeta2)] == pytest.approx(6.0)
     assert np.delete(zeta2, np.argmax(zeta2)).max() < 1e-10
 
-
-def test_power_iteration_spectral_norm_matches_svd():
-    g = torch.Generator().manual_seed(0)
-    w = torch.randn(4, 30, 20, generator=g, dtype=torch.float64)
-    exact = exact_spectral_norm(w)
-    torch.testing.assert_close(exact, torch.linalg.svdvals(w)[:, 0])
-    torch.testing.assert_close(spectral_norm(w, n_iterations=500), exact, rtol=1e-8, atol=0)
-    # iterating on W itself (the notebook's mistake) is not the spectral norm of a non-symmetric matrix
-    sq = torch.randn(30, 30, generator=g, dtype=torch.float64)
-    v = torch.ones(30, 1, dtype=torch.float64)
-    for _ in range(50):
-        v = sq @ v
-        v = v / v.norm()
-    assert (sq @ v).norm() < 0.9 * exact_spectral_norm(sq)

@@ -110,3 +110,24 @@ def test_fit_is_vectorised_and_rejects_empty_range():
     np.testing.assert_allclose(result["intercept"], [0.0, np.log(3)], atol=1e-12)
     with pytest.raises(ValueError, match="fewer than two"):
         powerlaw.fit(k, mags, k_min=5, k_max=5)
+
+
+def test_floor_h_is_the_h_of_the_smoothest_path_each_estimator_keeps():
+    k = spectra.frequencies(100)
+    line = spectra.magnitude_spectrum(np.linspace(0, 3, 100))
+    assert powerlaw.floor_h(100, 1, 25) == pytest.approx(powerlaw.fit(k, line, 1, 25)["h"])
+    assert powerlaw.floor_h(100, 1, 25) == pytest.approx(0.9677, abs=1e-4)
+    detrended = powerlaw.floor_h(100, 1, 25, detrend="linear", window="hann")
+    assert detrended > 3.5
+    noise = np.random.default_rng(0).standard_normal((200, 100))
+
+    def h(paths, estimator):
+        return powerlaw.fit(k, np.sqrt(spectra.average_power(paths, **spectra.ESTIMATORS[estimator])[0]), 1, 25)["h"]
+
+    # white noise (h = 0) sits far below both floors; a random walk (h = 1) only below the detrended one: the
+    # plain DFT cannot tell Brownian motion from a straight line, the detrended estimator can
+    for estimator in spectra.ESTIMATORS:
+        assert h(noise, estimator) < 0.3
+    walk = np.cumsum(noise, axis=1)
+    assert h(walk, "plain") == pytest.approx(powerlaw.floor_h(100, 1, 25), abs=0.05)
+    assert h(walk, "detrended") < detrended - 2

@@ -32,7 +32,8 @@ def stacked(seeds, spec=SPEC, slopes=None, dtype=torch.float32):
 
 
 @pytest.mark.parametrize("spec", [
-    dict(arch="resnet", depth=8, version=1, shortcut=False, groups=3, activation="leaky_relu", planes=[4, 8, 8], n_classes=5),
+    dict(arch="resnet", depth=8, version=1, shortcut=False, groups=3, activation="leaky_relu", planes=[4, 8, 8],
+         n_classes=5),
     dict(arch="resnet", depth=8, version=2, shortcut=True, activation="leaky_relu", planes=[4, 8, 8], n_classes=5),
     dict(arch="toycnn", depth=3, width=4, shortcut=True, activation="leaky_relu", image_size=8, n_classes=5),
 ])
@@ -153,14 +154,15 @@ def test_exported_member_weights_load_into_the_plain_model(tmp_path):
     x, y, xv, yv = tiny_data()
     spec = SPEC | {"activation": "leaky_relu"}
     members = [{"slope": 0.1, "run": 0}, {"slope": 0.5, "run": 0}, {"slope": 0.1, "run": 1}]
-    seeds = [seeds.member_seed(0, m["run"]) for m in members]
-    models = [build_model(spec | {"slope": m["slope"]}, seed=s) for m, s in zip(members, seeds)]
+    member_seeds = [seeds.member_seed(0, m["run"]) for m in members]
+    models = [build_model(spec | {"slope": m["slope"]}, seed=s) for m, s in zip(members, member_seeds)]
     model = stacking.stack_models(models, [m["slope"] for m in members])
-    training.train(model, seeds, x, y, xv, yv, recipe(n_epochs=2), checkpoint_dir=tmp_path / "state",
+    training.train(model, member_seeds, x, y, xv, yv, recipe(n_epochs=2), checkpoint_dir=tmp_path / "state",
                    run_fingerprint="f", keep_epochs=[0], log=lambda s: None)
     checkpoints.export(tmp_path / "state", tmp_path / "out", [0, 2], {"members": members})
     plain = build_model(spec | {"slope": 0.5}, seed=123)
-    plain.load_state_dict(checkpoints.member_weights(checkpoints.epoch_path(tmp_path / "out", 2), spec | {"slope": 0.5}, run=0))
+    weights = checkpoints.epoch_path(tmp_path / "out", 2)
+    plain.load_state_dict(checkpoints.member_weights(weights, spec | {"slope": 0.5}, run=0))
     model.eval()
     plain.eval()
     torch.testing.assert_close(plain(xv), stacking.member_outputs(model(xv), 3)[:, 1], atol=1e-5, rtol=1e-5)

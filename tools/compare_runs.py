@@ -67,9 +67,10 @@ def provenance(path: Path) -> dict:
 
 
 def diff(a, b, where: str = "") -> str:
-    """The paths at which two JSON-like values differ, with both values (first five)."""
+    """The paths at which two JSON-like values differ, with both values."""
     if isinstance(a, dict) and isinstance(b, dict):
-        parts = [diff(a.get(k), b.get(k), f"{where}.{k}") for k in sorted(set(a) | set(b), key=str) if a.get(k) != b.get(k)]
+        keys = sorted(set(a) | set(b), key=str)
+        parts = [diff(a.get(k), b.get(k), f"{where}.{k}") for k in keys if a.get(k) != b.get(k)]
         return "; ".join(p for p in parts if p)
     return f"{where or '.'}: {a!r} -> {b!r}"[:300]
 
@@ -78,9 +79,11 @@ def compare_tables(base: Path, new: Path) -> list[str]:
     """Differences between the Parquet tables under ``base/results`` and ``new/results``."""
     files = {p.relative_to(base) for p in (base / "results").rglob("*.parquet")}
     other = {p.relative_to(new) for p in (new / "results").rglob("*.parquet")}
-    problems = [f"only in base: {p}" for p in sorted(files - other)] + [f"only in new: {p}" for p in sorted(other - files)]
+    problems = [f"only in base: {p}" for p in sorted(files - other)]
+    problems += [f"only in new: {p}" for p in sorted(other - files)]
     for rel in sorted(files & other):
-        a, b = (pd.read_parquet(side / rel).drop(columns=list(IGNORED_COLUMNS), errors="ignore") for side in (base, new))
+        a, b = (pd.read_parquet(side / rel).drop(columns=list(IGNORED_COLUMNS), errors="ignore")
+                for side in (base, new))
         try:
             pd.testing.assert_frame_equal(a, b, check_exact=True)
         except AssertionError as error:

@@ -48,7 +48,8 @@ def expected_files(dataset: str, data_dir: str | Path) -> list[Path]:
         base = root / "cifar-100-python"
         return [base / "train", base / "test"]
     if dataset == "mnist":
-        names = ["train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"]
+        names = ["train-images-idx3-ubyte", "train-labels-idx1-ubyte",
+                 "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"]
         base = root / "MNIST" / "raw" if (root / "MNIST" / "raw").is_dir() else root
         return [base / n for n in names]
     raise ValueError(f"unknown dataset {dataset!r}; valid names: {', '.join(DATASETS)}")

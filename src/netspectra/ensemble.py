@@ -165,7 +165,8 @@ def _rows(out: Any) -> list[pd.DataFrame]:
 
 def train_ensemble(base: nn.Module, stacked: StackedParams, inputs: torch.Tensor, targets: torch.Tensor,
                    loss_fn: Callable[[torch.Tensor, torch.Tensor], torch.Tensor], *, n_steps: int,
-                   learning_rate: float, record_every: int, record_fn: Callable[[int, StackedParams], Any] | None = None,
+                   learning_rate: float, record_every: int,
+                   record_fn: Callable[[int, StackedParams], Any] | None = None,
                    optimizer: str = "adam", optimizer_options: Mapping[str, Any] | None = None,
                    member_inputs: bool = False, member_targets: bool = False, loss_every: int = 1,
                    compile: bool = False) -> EnsembleResult:

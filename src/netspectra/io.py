@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import json
+import logging
 import os
 import platform
 import subprocess
@@ -102,9 +103,13 @@ def named_parquet_files(inputs) -> dict[str, list[str]]:
 
 def read_tables(named_files: dict[str, list[str]]) -> dict[str, pd.DataFrame]:
     """``{name: DataFrame}``: the tables of each name concatenated, each checked against the schema it was
-    written with (recorded in its provenance)."""
-    return {name: pd.concat([read_table(f, read_metadata(f)["schema"]) for f in files], ignore_index=True)
-            for name, files in named_files.items()}
+    written with (recorded in its provenance); ``attrs["provenance"]`` lists the provenance of its files."""
+    tables = {}
+    for name, files in named_files.items():
+        meta = [read_metadata(f) for f in files]
+        tables[name] = pd.concat([read_table(f, m["schema"]) for f, m in zip(files, meta)], ignore_index=True)
+        tables[name].attrs["provenance"] = meta
+    return tables
 
 
 def read_metadata(path: str | os.PathLike) -> dict[str, Any]:
@@ -118,13 +123,15 @@ def read_metadata(path: str | os.PathLike) -> dict[str, Any]:
 def log_output(log_files: list[str]) -> None:
     """Send this process's stdout and stderr (file descriptors 1 and 2) to ``log_files[0]``, if given.
 
-    Rule scripts call it first, so warnings, progress and tracebacks land in the rule's ``log:`` file.
+    Rule scripts call it first, so warnings, progress and tracebacks land in the rule's ``log:`` file. It also
+    sends ``logging`` records from INFO up there, time-stamped (progress lines: :mod:`netspectra.progress`).
     """
-    if not log_files:
-        return
-    Path(log_files[0]).parent.mkdir(parents=True, exist_ok=True)
-    log = open(log_files[0], "w", buffering=1)
-    for stream, fd in ((sys.stdout, 1), (sys.stderr, 2)):
-        stream.flush()
-        os.dup2(log.fileno(), fd)
-    sys.stdout.reconfigure(line_buffering=True)  # progress lines appear in the log as they are printed
+    if log_files:
+        Path(log_files[0]).parent.mkdir(parents=True, exist_ok=True)
+        log = open(log_files[0], "w", buffering=1)
+        for stream, fd in ((sys.stdout, 1), (sys.stderr, 2)):
+            stream.flush()
+            os.dup2(log.fileno(), fd)
+        sys.stdout.reconfigure(line_buffering=True)  # progress lines appear in the log as they are printed
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", datefmt="%H:%M:%S", force=True,
+                        stream=sys.stderr)

@@ -164,7 +164,8 @@ class MLP(nn.Module):
         super().__init__()
         sizes = [in_features, *widths]
         self.layers = nn.ModuleList(
-            nn.Sequential(layers.Linear(a, b), activations.make(activation, slope)) for a, b in zip(sizes[:-1], sizes[1:])
+            nn.Sequential(layers.Linear(a, b), activations.make(activation, slope))
+            for a, b in zip(sizes[:-1], sizes[1:])
         )
         self.out = layers.Linear(sizes[-1], out_features)
         self.layer_names = [f"layers.{i}" for i in range(len(widths))] + ["out"]

@@ -32,7 +32,8 @@ def _chunks(x: torch.Tensor, chunk_size: int | None) -> list[torch.Tensor]:
     return [x] if chunk_size is None else list(torch.split(x, chunk_size))
 
 
-def jacobians(model: nn.Module, x: torch.Tensor, params: Mapping[str, torch.Tensor] | None = None) -> dict[str, torch.Tensor]:
+def jacobians(model: nn.Module, x: torch.Tensor,
+              params: Mapping[str, torch.Tensor] | None = None) -> dict[str, torch.Tensor]:
     """Per-example Jacobians of the outputs w.r.t. every parameter: ``{name: (N, O, n_params)}``.
 
     ``x``: (N, *input shape); the model maps a batch (B, *input shape) to (B, *output shape) with O outputs

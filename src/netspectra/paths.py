@@ -4,7 +4,8 @@ All points of a chunk are evaluated in one call. netspectra's own models take st
 (``netspectra.layers``: points folded into channels, grouped convolutions); any other ``nn.Module`` is
 evaluated with ``torch.func.vmap`` over ``functional_call``. BatchNorm uses the batch statistics of the
 sampled images (``batchnorm="batch"``, no running-statistics updates) or the running statistics
-(``batchnorm="running"``, for trained checkpoints).
+(``batchnorm="running"``, for trained checkpoints). Besides layer outputs, the *loss path* (the batch's mean
+cross-entropy at every point, the pseudo-layer :data:`LOSS`) is recorded from the same forward passes.
 """
 
 from __future__ import annotations
@@ -14,10 +15,13 @@ import functools
 from contextlib import contextmanager
 
 import torch
+import torch.nn.functional as F
 from torch import nn
 from torch.func import functional_call, replace_all_batch_norm_modules_, vmap
 
 from .layers import unstack
+
+LOSS = "loss"  # pseudo-layer of the loss path: the mean cross-entropy of the batch at every point
 
 
 def is_stackable(model: nn.Module) -> bool:
@@ -50,9 +54,11 @@ def _recording(model: nn.Module, layer_names: list[str], keep=lambda name, out: 
     modules = dict(model.named_modules())
     missing = [n for n in layer_names if n not in modules]
     if missing:
-        raise ValueError(f"model has no layer(s) {missing}; recordable: {getattr(model, 'layer_names', sorted(modules))}")
+        recordable = getattr(model, "layer_names", sorted(modules))
+        raise ValueError(f"model has no layer(s) {missing}; recordable: {recordable}")
     store: dict[str, torch.Tensor] = {}
-    handles = [modules[n].register_forward_hook(lambda m, i, o, n=n: store.__setitem__(n, keep(n, o))) for n in layer_names]
+    handles = [modules[n].register_forward_hook(lambda m, i, o, n=n: store.__setitem__(n, keep(n, o)))
+               for n in layer_names]
     try:
         yield store
     finally:
@@ -66,12 +72,17 @@ class PathEvaluator:
     ``__call__(direction, ts)`` returns ``{layer: (len(ts), B, ...)}`` computed in chunks of ``chunk``
     points (bounding memory at about ``chunk`` copies of the activations and weights). With
     ``select={layer: flat indices}`` it keeps only those entries of each point's output: ``(len(ts), n)``.
+    ``layers`` may name :data:`LOSS`: then ``targets`` (the batch's class labels, (B,)) are needed and the
+    result holds ``{LOSS: (len(ts),)}``, the mean cross-entropy of the model's output at every point.
     """
 
     def __init__(self, model: nn.Module, x: torch.Tensor, layers: list[str], *, batchnorm: str = "batch",
-                 chunk: int = 32):
+                 chunk: int = 32, targets: torch.Tensor | None = None):
         if batchnorm not in ("batch", "running"):
             raise ValueError(f"batchnorm must be 'batch' or 'running', got {batchnorm!r}")
+        self.records_loss = LOSS in layers
+        if self.records_loss and targets is None:
+            raise ValueError("recording the loss path needs the batch's labels (targets)")
         self.stackable = is_stackable(model)
         if not self.stackable:
             model = copy.deepcopy(model)
@@ -80,7 +91,9 @@ class PathEvaluator:
         self.model = model.train(batchnorm == "batch")
         self.params = {n: p.detach() for n, p in model.named_parameters()}
         self.buffers = {n: b.detach() for n, b in model.named_buffers()}
-        self.layers, self.chunk = list(layers), chunk
+        self.recorded = list(layers)  # in the caller's order, LOSS included
+        self.layers = [n for n in layers if n != LOSS]  # the modules whose outputs hooks record
+        self.chunk, self.targets = chunk, targets
         # Channels-last makes the grouped convolutions of the stacked layout markedly faster on CPU.
         self.x = x.contiguous(memory_format=torch.channels_last) if self.stackable and x.dim() == 4 else x
 
@@ -91,14 +104,18 @@ class PathEvaluator:
             o = unstack(o, p) if self.stackable else o
             return o if select is None else o.flatten(1 if self.stackable else 0)[..., select[n]]
 
+        def loss(logits):  # (P, B, classes) -> (P,)
+            per_image = F.cross_entropy(logits.flatten(0, 1), self.targets.repeat(logits.shape[0]), reduction="none")
+            return per_image.view(logits.shape[:2]).mean(1)
+
         with _recording(self.model, self.layers, keep) as store:
             if self.stackable:
-                functional_call(self.model, (stacked, self.buffers), (self.x,))
-                return dict(store)
+                out = functional_call(self.model, (stacked, self.buffers), (self.x,))
+                return dict(store) | ({LOSS: loss(unstack(out, p))} if self.records_loss else {})
 
             def one(params):
-                functional_call(self.model, (params, self.buffers), (self.x,))
-                return {n: store[n] for n in self.layers}
+                out = functional_call(self.model, (params, self.buffers), (self.x,))
+                return {n: store[n] for n in self.layers} | ({LOSS: loss(out[None])[0]} if self.records_loss else {})
 
             return vmap(one)(stacked)
 
@@ -116,7 +133,7 @@ class PathEvaluator:
             select = {n: i.to(self.x.device) for n, i in select.items()}
         chunks = [self._chunk(stacked_parameters(self.params, direction, t), len(t), select)
                   for t in ts.split(self.chunk)]
-        return {n: torch.cat([c[n] for c in chunks]) for n in self.layers}
+        return {n: torch.cat([c[n] for c in chunks]) for n in self.recorded}
 
 
 def sample_indices(shape: torch.Size, max_paths: int | None, generator: torch.Generator) -> torch.Tensor:

@@ -7,36 +7,46 @@ import torch
 from torch import nn
 
 from .directions import make_direction
-from .paths import PathEvaluator, sample_indices
+from .paths import LOSS, PathEvaluator, sample_indices
 from .seeds import seed_for
 
 
 def resolve_layers(model: nn.Module, layers: str | list) -> list[str]:
-    """``all`` = every layer after the input layer, ``last`` = the pre-classifier layer, or names/indices."""
+    """``all`` = every layer after the input layer, ``last`` = the pre-classifier layer, ``loss`` = the loss
+    path, or a list of these, layer names and indices into ``model.layer_names``."""
     names = model.layer_names
-    if layers == "all":
-        return names[1:]
-    if layers == "last":
-        return names[-1:]
-    return [names[i] if isinstance(i, int) else i for i in layers]
+    resolved = []
+    for item in [layers] if isinstance(layers, str) else layers:
+        if item == "all":
+            resolved += names[1:]
+        elif item == "last":
+            resolved += names[-1:]
+        else:
+            resolved.append(names[item] if isinstance(item, int) else item)
+    return list(dict.fromkeys(resolved))
+
+
+def layer_index(model: nn.Module, name: str) -> int:
+    """Index of a recorded layer in ``model.layer_names``; the loss path comes after the last layer."""
+    return len(model.layer_names) if name == LOSS else model.layer_names.index(name)
 
 
 def path_rows(evaluator: PathEvaluator, direction: dict[str, torch.Tensor], ts: torch.Tensor,
               select: dict[str, torch.Tensor], direction_index: int, **extra) -> pd.DataFrame:
     """Evaluate one direction and return one row per selected path (the ``paths`` table's columns).
 
-    ``extra`` adds constant columns (e.g. which layer was moved).
+    ``extra`` adds constant columns (e.g. which layer was moved). The loss path is one row, path_index 0.
     """
     model = evaluator.model
     out = evaluator(direction, ts, select)
     radius = float(ts[-1])
     return pd.concat([
         pd.DataFrame({
-            "direction": direction_index, "layer": model.layer_names.index(n), "layer_name": n,
-            "path_index": select[n].numpy(), "radius": radius, "values": list(out[n].T.float().cpu().numpy()),
-            **extra,
+            "direction": direction_index, "layer": layer_index(model, n), "layer_name": n,
+            "path_index": [0] if n == LOSS else select[n].numpy(), "radius": radius,
+            "values": list(out[n].reshape(len(ts), -1).T.float().cpu().numpy()), **extra,
         })
-        for n in evaluator.layers
+        for n in evaluator.recorded
     ], ignore_index=True)
 
 
@@ -48,10 +58,11 @@ def sample_model_paths(model: nn.Module, x: torch.Tensor, y: torch.Tensor, *, di
     A random subset of at most ``max_paths_per_layer`` (unit, position, image) entries of every layer is
     kept (the same subset for all points of a path). Returns one row per path: direction, layer (index in
     ``model.layer_names``), layer_name, path_index (flat index into the layer's (B, C, H, W) output),
-    radius and values (float32, length ``n_points``).
+    radius and values (float32, length ``n_points``). ``layers`` may include ``loss``: the loss path of the
+    batch (x, y), recorded as layer ``len(model.layer_names)`` named ``loss``.
     """
     names = resolve_layers(model, layers)
-    evaluator = PathEvaluator(model, x, names, batchnorm=batchnorm, chunk=chunk)
+    evaluator = PathEvaluator(model, x, names, batchnorm=batchnorm, chunk=chunk, targets=y)
     ts = torch.linspace(0.0, radius, n_points, device=x.device)
     tables = []
     for j in range(n_directions):

@@ -13,6 +13,9 @@ from scipy import signal
 
 DETRENDS = ("none", "linear")
 WINDOWS = ("none", "hann")
+# The two estimators every h is given for: the paper's plain DFT, and the least-squares line removed and a
+# Hann window applied, which sees roughness below the plain DFT's end-to-end leakage floor.
+ESTIMATORS = {"plain": {"detrend": "none", "window": "none"}, "detrended": {"detrend": "linear", "window": "hann"}}
 NORMALISATIONS = ("none", "path_norm")
 WEIGHTS = ("none", "k2")
 

@@ -87,7 +87,8 @@ def stack_models(models: Sequence[nn.Module], slopes: Sequence[float] | None = N
             _set(stacked, name, member_bn)
         elif isinstance(module, nn.LeakyReLU) and slopes is not None and len(set(slopes)) > 1:
             _set(stacked, name, MemberLeakyReLU(slopes))
-    if slopes is not None and len(set(slopes)) > 1 and not any(isinstance(m, MemberLeakyReLU) for m in stacked.modules()):
+    member_slopes = any(isinstance(m, MemberLeakyReLU) for m in stacked.modules())
+    if slopes is not None and len(set(slopes)) > 1 and not member_slopes:
         raise ValueError("per-member slopes need a LeakyReLU network (activation: leaky_relu)")
     return stacked
 

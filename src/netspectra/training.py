@@ -167,7 +167,8 @@ def _set_rng_state(state: dict[str, Any]) -> None:
 
 def train(model: nn.Module, seeds: Sequence[int], train_x: torch.Tensor, train_y: torch.Tensor,
           val_x: torch.Tensor, val_y: torch.Tensor, recipe: Recipe, *, checkpoint_dir: str | Path | None = None,
-          run_fingerprint: str = "", keep_epochs: Sequence[int] = (), log: Callable[[str], None] = print) -> pd.DataFrame:
+          run_fingerprint: str = "", keep_epochs: Sequence[int] = (),
+          log: Callable[[str], None] = print) -> pd.DataFrame:
     """Train the stacked ``model`` (M members, member m seeded by ``seeds[m]``) for ``recipe.n_epochs``.
 
     ``train_x`` ``(N, C, S, S)`` and ``val_x`` are on the model's device. With ``checkpoint_dir`` the

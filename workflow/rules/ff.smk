@@ -1,4 +1,6 @@
-# Fourier Features (Tancik et al. 2020): ff-fig1 … ff-fig4. Library: netspectra.fourier_features.
+# Fourier Features (Tancik et al. 2020): ff_train_images (ff-fig1), ff_ntk (ff-fig2), ff_train_fits (ff-fig3),
+# ff_train_sparse (ff-fig4), each followed by its figure rule.
+# Code: netspectra.papers.ff (catalogue.py: claim, drawing and check of every figure id).
 
 
 include: "functions/ff.smk"
@@ -6,7 +8,6 @@ include: "functions/ff.smk"
 
 FF = config["ff"]
 FF_DIR = f"{RESULTS}/ff"
-FF_PAPER = "Fourier Features Let Networks Learn High Frequency Functions in Low Dimensional Domains"
 
 if len(FF["fig4"]["dense_exponents"]) != len(FF["fig4"]["signal_exponents"]):
     raise ValueError("ff.fig4: dense_exponents needs one entry per signal_exponents entry")
@@ -38,20 +39,16 @@ rule ff_fig1:
         outputs=rules.ff_train_images.output.outputs,
         curves=rules.ff_train_images.output.curves,
     output:
-        png=figure_report("ff-fig1"),
-        pdf=f"{RESULTS}/figures/ff-fig1.pdf",
+        **figure_outputs("ff-fig1"),
     log:
         f"{RESULTS}/logs/ff_fig1.log",
     conda:
         CONDA_ENV
     threads: 1
     params:
-        scale=config["scale"],
+        **figure_params("ff-fig1", scale=config["scale"]),
     script:
-        "../scripts/ff_fig1.py"
-
-
-figure_files("ff-fig1")
+        "../scripts/figure.py"
 
 
 rule ff_ntk:
@@ -76,20 +73,16 @@ rule ff_fig2:
         kernels=rules.ff_ntk.output.kernels,
         spectra=rules.ff_ntk.output.spectra,
     output:
-        png=figure_report("ff-fig2"),
-        pdf=f"{RESULTS}/figures/ff-fig2.pdf",
+        **figure_outputs("ff-fig2"),
     log:
         f"{RESULTS}/logs/ff_fig2.log",
     conda:
         CONDA_ENV
     threads: 1
     params:
-        scale=config["scale"],
+        **figure_params("ff-fig2", scale=config["scale"]),
     script:
-        "../scripts/ff_fig2.py"
-
-
-figure_files("ff-fig2")
+        "../scripts/figure.py"
 
 
 rule ff_train_fits:
@@ -117,21 +110,16 @@ rule ff_fig3:
         residuals=rules.ff_train_fits.output.residuals,
         functions=rules.ff_train_fits.output.functions,
     output:
-        png=figure_report("ff-fig3"),
-        pdf=f"{RESULTS}/figures/ff-fig3.pdf",
+        **figure_outputs("ff-fig3"),
     log:
         f"{RESULTS}/logs/ff_fig3.log",
     conda:
         CONDA_ENV
     threads: 1
     params:
-        scale=config["scale"],
-        plot_labels=FF["fig3"]["plot_labels"],
+        **figure_params("ff-fig3", scale=config["scale"], plot_labels=FF["fig3"]["plot_labels"]),
     script:
-        "../scripts/ff_fig3.py"
-
-
-figure_files("ff-fig3")
+        "../scripts/figure.py"
 
 
 rule ff_train_sparse:
@@ -154,17 +142,13 @@ rule ff_fig4:
     input:
         sweep=rules.ff_train_sparse.output.sweep,
     output:
-        png=figure_report("ff-fig4"),
-        pdf=f"{RESULTS}/figures/ff-fig4.pdf",
+        **figure_outputs("ff-fig4"),
     log:
         f"{RESULTS}/logs/ff_fig4.log",
     conda:
         CONDA_ENV
     threads: 1
     params:
-        scale=config["scale"],
+        **figure_params("ff-fig4", scale=config["scale"]),
     script:
-        "../scripts/ff_fig4.py"
-
-
-figure_files("ff-fig4")
+        "../scripts/figure.py"

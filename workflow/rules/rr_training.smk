@@ -6,6 +6,7 @@
 # a declared output, so Snakemake keeps it when a job fails or is killed; rerunning the job (after a
 # kill of Snakemake itself: with --rerun-incomplete) resumes from its newest good checkpoint. Delete that
 # folder to retrain from scratch (a changed configuration starts afresh by itself).
+# Code: netspectra.papers.rr (catalogue.py: claim, drawing and check of every figure id).
 
 
 include: "functions/rr_training.smk"
@@ -45,6 +46,7 @@ rule rr_train:
         "../scripts/rr_train.py"
 
 
+# Rules rr_fig8 (rr-fig8) and rr_fig10 (rr-fig10, only where config rr.fig10 is enabled), generated here.
 for _fig, _fig_id in (("fig8", "rr-fig8"), ("fig10", "rr-fig10")):
     if _enabled(_fig):
 
@@ -54,20 +56,16 @@ for _fig, _fig_id in (("fig8", "rr-fig8"), ("fig10", "rr-fig10")):
             input:
                 training_metrics(config["rr"][_fig]["training"]),
             output:
-                png=figure_report(_fig_id),
-                pdf=f"{RESULTS}/figures/{_fig_id}.pdf",
+                **figure_outputs(_fig_id),
             log:
                 f"{RESULTS}/logs/rr_{_fig}.log",
             conda:
                 CONDA_ENV
             threads: 1
             params:
-                fig_id=_fig_id,
-                scale=config["scale"],
+                **figure_params(_fig_id, scale=config["scale"]),
             script:
-                "../scripts/rr_fig8.py"
-
-        figure_files(_fig_id)
+                "../scripts/figure.py"
 
 
 if _enabled("fig9"):
@@ -77,20 +75,16 @@ if _enabled("fig9"):
             metrics=training_metrics(config["rr"]["fig9"]["training"]),
             fits=f"{RESULTS}/rr/fits/{config['rr']['fig9']['paths']}.parquet",
         output:
-            png=figure_report("rr-fig9"),
-            pdf=f"{RESULTS}/figures/rr-fig9.pdf",
+            **figure_outputs("rr-fig9"),
         log:
             f"{RESULTS}/logs/rr_fig9.log",
         conda:
             CONDA_ENV
         threads: 1
         params:
-            n_last_logged=config["rr"]["fig9"]["n_last_logged"],
-            scale=config["scale"],
+            **figure_params("rr-fig9", n_last_logged=config["rr"]["fig9"]["n_last_logged"], scale=config["scale"]),
         script:
-            "../scripts/rr_fig9.py"
-
-    figure_files("rr-fig9")
+            "../scripts/figure.py"
 
 
 if _enabled("fig11"):
@@ -100,27 +94,13 @@ if _enabled("fig11"):
         input:
             **{p: [f"{RESULTS}/rr/spectra/{e}.parquet" for e in exps] for p, exps in _fig11_panels.items()},
         output:
-            **{f"png_{p}": figure_report("rr-fig11", p) for p in _fig11_panels},
-            **{f"pdf_{p}": f"{RESULTS}/figures/rr-fig11{p}.pdf" for p in _fig11_panels},
+            **figure_outputs("rr-fig11", panels=tuple(_fig11_panels)),
         log:
             f"{RESULTS}/logs/rr_fig11.log",
         conda:
             CONDA_ENV
         threads: 1
         params:
-            panels={
-                p: [
-                    {
-                        "experiment": e,
-                        "epoch": config["rr"]["paths"][e]["checkpoint"]["epoch"],
-                        "radius": config["rr"]["paths"][e]["radius"],
-                    }
-                    for e in exps
-                ]
-                for p, exps in _fig11_panels.items()
-            },
-            scale=config["scale"],
+            **figure_params("rr-fig11", panels=fig11_panels(_fig11_panels), scale=config["scale"]),
         script:
-            "../scripts/rr_fig11.py"
-
-    figure_files("rr-fig11", panels=tuple(_fig11_panels))
+            "../scripts/figure.py"

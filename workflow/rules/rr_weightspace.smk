@@ -2,12 +2,11 @@
 # rr-fig4/7/12/13/14/17 are path experiments under config["rr"]["paths"] (sample_paths -> spectra -> fits,
 # rr_paths.smk); rr-fig1 (one path over a slope × ν grid), rr-fig6 (branch correlation) and rr-fig15
 # (one layer moved at a time) have their own sampling rules, configured under config["rr"]["fig1|fig6|fig15"].
+# Code: netspectra.papers.rr (catalogue.py: claim, drawing and check of every figure id).
 
 
 include: "functions/rr_weightspace.smk"
 
-
-RR_WEIGHTSPACE = "Ringing ReLUs (ICLR 2021)"
 
 _check_rr_weightspace()
 
@@ -31,20 +30,16 @@ rule rr_fig1:
     input:
         rules.rr_transition_paths.output,
     output:
-        a=figure_report("rr-fig1", "a"),
-        b=figure_report("rr-fig1", "b"),
-        pdf_a=f"{RESULTS}/figures/rr-fig1a.pdf",
-        pdf_b=f"{RESULTS}/figures/rr-fig1b.pdf",
+        **figure_outputs("rr-fig1", panels=("a", "b")),
     log:
         f"{RESULTS}/logs/rr_fig1.log",
     conda:
         CONDA_ENV
     threads: 1
     params:
-        detrend=config["rr"]["fig1"]["detrend"],
-        window=config["rr"]["fig1"]["window"],
+        **figure_params("rr-fig1", detrend=config["rr"]["fig1"]["detrend"], window=config["rr"]["fig1"]["window"]),
     script:
-        "../scripts/rr_fig1.py"
+        "../scripts/figure.py"
 
 
 # ---------------------------------------------------------------- rr-fig4: path of median h
@@ -54,19 +49,21 @@ rule rr_fig4:
         fits=f"{RESULTS}/rr/fits/rr-fig4.parquet",
         spectra=rr_spectra("rr-fig4"),
     output:
-        png=figure_report("rr-fig4"),
-        pdf=f"{RESULTS}/figures/rr-fig4.pdf",
+        **figure_outputs("rr-fig4"),
     log:
         f"{RESULTS}/logs/rr_fig4.log",
     conda:
         CONDA_ENV
     threads: 1
     params:
-        activations=config["rr"]["paths"]["rr-fig4"]["grid"]["activation"],
-        detrend=config["rr"]["paths"]["rr-fig4"]["spectra"]["detrend"],
-        window=config["rr"]["paths"]["rr-fig4"]["spectra"]["window"],
+        **figure_params(
+            "rr-fig4",
+            activations=config["rr"]["paths"]["rr-fig4"]["grid"]["activation"],
+            detrend=config["rr"]["paths"]["rr-fig4"]["spectra"]["detrend"],
+            window=config["rr"]["paths"]["rr-fig4"]["spectra"]["window"],
+        ),
     script:
-        "../scripts/rr_fig4.py"
+        "../scripts/figure.py"
 
 
 # ---------------------------------------------------------------- rr-fig6: band correlation of the two summands
@@ -92,17 +89,22 @@ rule rr_fig6:
             f"{RESULTS}/rr/correlation/rr-fig6/{{activation}}.parquet", activation=config["rr"]["fig6"]["activations"]
         ),
     output:
-        png=figure_report("rr-fig6"),
-        pdf=f"{RESULTS}/figures/rr-fig6.pdf",
+        **figure_outputs("rr-fig6"),
     log:
         f"{RESULTS}/logs/rr_fig6.log",
     conda:
         CONDA_ENV
     threads: 1
     params:
-        **{k: config["rr"]["fig6"][k] for k in ("activations", "n_points", "n_bins", "band_width", "detrend", "window")},
+        **figure_params(
+            "rr-fig6",
+            **{
+                k: config["rr"]["fig6"][k]
+                for k in ("activations", "n_points", "n_bins", "band_width", "detrend", "window")
+            },
+        ),
     script:
-        "../scripts/rr_fig6.py"
+        "../scripts/figure.py"
 
 
 # ---------------------------------------------------------------- rr-fig7: last layer, ResNet v1 vs v2
@@ -110,21 +112,21 @@ rule rr_fig7:
     input:
         rr_spectra("rr-fig7"),
     output:
-        png=figure_report("rr-fig7"),
-        pdf=f"{RESULTS}/figures/rr-fig7.pdf",
+        **figure_outputs("rr-fig7"),
     log:
         f"{RESULTS}/logs/rr_fig7.log",
     conda:
         CONDA_ENV
     threads: 1
     params:
-        ylabel=rr_spectra_ylabel(config["rr"]["paths"]["rr-fig7"]["spectra"]),
-        hue="version",
+        **figure_params("rr-fig7", ylabel=rr_spectra_ylabel(config["rr"]["paths"]["rr-fig7"]["spectra"]), hue="version"),
     script:
-        "../scripts/rr_fig7.py"
+        "../scripts/figure.py"
 
 
 # ---------------------------------------------------------------- rr-fig12/13/14/17: rr-fig3-style per-layer spectra
+# One rule per figure id, generated below: rr_fig12 (rr-fig12), rr_fig13 (rr-fig13), rr_fig14 (rr-fig14),
+# rr_fig17 (rr-fig17).
 RR_LAYER_SPECTRA = {
     # figure id: (panel columns, panel rows or None)
     "rr-fig12": ("radius", None),
@@ -142,19 +144,16 @@ for _fig, (_col, _row) in RR_LAYER_SPECTRA.items():
         input:
             rr_spectra(_fig),
         output:
-            png=figure_report(_fig),
-            pdf=f"{RESULTS}/figures/{_fig}.pdf",
+            **figure_outputs(_fig),
         log:
             f"{RESULTS}/logs/{_fig.replace('-', '_')}.log",
         conda:
             CONDA_ENV
         threads: 1
         params:
-            col=_col,
-            row=_row,
-            ylabel=rr_spectra_ylabel(config["rr"]["paths"][_fig]["spectra"]),
+            **figure_params(_fig, col=_col, row=_row, ylabel=rr_spectra_ylabel(config["rr"]["paths"][_fig]["spectra"])),
         script:
-            "../scripts/rr_layer_spectra.py"
+            "../scripts/figure.py"
 
 
 # ---------------------------------------------------------------- rr-fig15: one layer moved at a time
@@ -178,23 +177,13 @@ rule rr_fig15:
         paths=rules.rr_layerwise_paths.output.paths,
         spectra=rules.rr_layerwise_paths.output.spectra,
     output:
-        png=figure_report("rr-fig15"),
-        pdf=f"{RESULTS}/figures/rr-fig15.pdf",
+        **figure_outputs("rr-fig15"),
     log:
         f"{RESULTS}/logs/rr_fig15.log",
     conda:
         CONDA_ENV
     threads: 1
     params:
-        ylabel=rr_spectra_ylabel(config["rr"]["fig15"]["spectra"]),
+        **figure_params("rr-fig15", ylabel=rr_spectra_ylabel(config["rr"]["fig15"]["spectra"])),
     script:
-        "../scripts/rr_fig15.py"
-
-
-figure_files("rr-fig1", panels=("a", "b"))
-figure_files("rr-fig4")
-figure_files("rr-fig6")
-figure_files("rr-fig7")
-for _fig in RR_LAYER_SPECTRA:
-    figure_files(_fig)
-figure_files("rr-fig15")
+        "../scripts/figure.py"

@@ -1,6 +1,6 @@
-# On the Spectral Bias of Neural Networks (Rahaman et al. 2019): sb-fig1 … sb-fig10.
-# Library: netspectra.spectralbias (Exp. 1–4, KNN), netspectra.manifold_noise (fig7), netspectra.inputpaths
-# (fig8/9); batched training: netspectra.ensemble; figures: netspectra.figures.sb.
+# On the Spectral Bias of Neural Networks (Rahaman et al. 2019): sb-fig1 … sb-fig10. Training rules per
+# experiment, then one figure rule per figure (sb_fig8_9 draws sb-fig8 and sb-fig9).
+# Code: netspectra.papers.sb (catalogue.py: claim, drawing and check of every figure id).
 
 
 include: "functions/sb.smk"
@@ -8,7 +8,6 @@ include: "functions/sb.smk"
 
 SB = config["sb"]
 SB_DIR = f"{RESULTS}/sb"
-SB_PAPER = "On the Spectral Bias of Neural Networks"
 SB_SETTINGS = list(SB["fig1"]["amplitudes"])
 SB_PANELS = tuple("abcdefghij"[: len(SB_SETTINGS)])
 
@@ -38,43 +37,32 @@ rule sb_fig1:
         spectrum=rules.sb_train_sines.output.spectrum,
         norms=rules.sb_train_sines.output.norms,
     output:
-        **{f"png_{p}": figure_report("sb-fig1", p) for p in SB_PANELS},
-        **{f"pdf_{p}": f"{RESULTS}/figures/sb-fig1{p}.pdf" for p in SB_PANELS},
+        **figure_outputs("sb-fig1", panels=SB_PANELS),
     log:
         f"{RESULTS}/logs/sb_fig1.log",
     conda:
         CONDA_ENV
     threads: 1
     params:
-        settings=SB_SETTINGS,
-        panels=list(SB_PANELS),
-        scale=config["scale"],
+        **figure_params("sb-fig1", settings=SB_SETTINGS, panels=list(SB_PANELS), scale=config["scale"]),
     script:
-        "../scripts/sb_fig1.py"
-
-
-figure_files("sb-fig1", panels=SB_PANELS)
+        "../scripts/figure.py"
 
 
 rule sb_fig6:
     input:
         snapshots=rules.sb_train_sines.output.snapshots,
     output:
-        png=figure_report("sb-fig6"),
-        pdf=f"{RESULTS}/figures/sb-fig6.pdf",
+        **figure_outputs("sb-fig6"),
     log:
         f"{RESULTS}/logs/sb_fig6.log",
     conda:
         CONDA_ENV
     threads: 1
     params:
-        setting=SB_SETTINGS[0],
-        scale=config["scale"],
+        **figure_params("sb-fig6", setting=SB_SETTINGS[0], scale=config["scale"]),
     script:
-        "../scripts/sb_fig6.py"
-
-
-figure_files("sb-fig6")
+        "../scripts/figure.py"
 
 
 # ------------------------------------------------------------------------------ Exp. 4: fig5
@@ -96,20 +84,16 @@ rule sb_fig5:
     input:
         robustness=rules.sb_train_robustness.output.robustness,
     output:
-        png=figure_report("sb-fig5"),
-        pdf=f"{RESULTS}/figures/sb-fig5.pdf",
+        **figure_outputs("sb-fig5"),
     log:
         f"{RESULTS}/logs/sb_fig5.log",
     conda:
         CONDA_ENV
     threads: 1
     params:
-        scale=config["scale"],
+        **figure_params("sb-fig5", scale=config["scale"]),
     script:
-        "../scripts/sb_fig5.py"
-
-
-figure_files("sb-fig5")
+        "../scripts/figure.py"
 
 
 # ------------------------------------------------------------------------------ Exp. 2: fig3
@@ -133,20 +117,16 @@ rule sb_fig3:
         spectrum=rules.sb_train_manifold.output.spectrum,
         loss=rules.sb_train_manifold.output.loss,
     output:
-        png=figure_report("sb-fig3"),
-        pdf=f"{RESULTS}/figures/sb-fig3.pdf",
+        **figure_outputs("sb-fig3"),
     log:
         f"{RESULTS}/logs/sb_fig3.log",
     conda:
         CONDA_ENV
     threads: 1
     params:
-        scale=config["scale"],
+        **figure_params("sb-fig3", scale=config["scale"]),
     script:
-        "../scripts/sb_fig3.py"
-
-
-figure_files("sb-fig3")
+        "../scripts/figure.py"
 
 
 # ------------------------------------------------------------------------------ Exp. 3: fig4
@@ -168,20 +148,16 @@ rule sb_fig4:
     input:
         accuracy=rules.sb_train_classification_grid.output.accuracy,
     output:
-        png=figure_report("sb-fig4"),
-        pdf=f"{RESULTS}/figures/sb-fig4.pdf",
+        **figure_outputs("sb-fig4"),
     log:
         f"{RESULTS}/logs/sb_fig4.log",
     conda:
         CONDA_ENV
     threads: 1
     params:
-        scale=config["scale"],
+        **figure_params("sb-fig4", scale=config["scale"]),
     script:
-        "../scripts/sb_fig4.py"
-
-
-figure_files("sb-fig4")
+        "../scripts/figure.py"
 
 
 # ------------------------------------------------------------------------------ decision maps: fig2, fig10
@@ -210,22 +186,16 @@ rule sb_fig2:
         data=sb_map("data", SB["fig2"]["frequency"], SB["fig2"]["n_petals"]),
         accuracy=sb_map("accuracy", SB["fig2"]["frequency"], SB["fig2"]["n_petals"]),
     output:
-        png=figure_report("sb-fig2"),
-        pdf=f"{RESULTS}/figures/sb-fig2.pdf",
+        **figure_outputs("sb-fig2"),
     log:
         f"{RESULTS}/logs/sb_fig2.log",
     conda:
         CONDA_ENV
     threads: 1
     params:
-        k=SB["fig2"]["frequency"],
-        n_petals=SB["fig2"]["n_petals"],
-        scale=config["scale"],
+        **figure_params("sb-fig2", k=SB["fig2"]["frequency"], n_petals=SB["fig2"]["n_petals"], scale=config["scale"]),
     script:
-        "../scripts/sb_fig2.py"
-
-
-figure_files("sb-fig2")
+        "../scripts/figure.py"
 
 
 rule sb_knn:
@@ -251,21 +221,16 @@ rule sb_fig10:
         accuracy=rules.sb_knn.output.accuracy,
         radial=rules.sb_knn.output.radial,
     output:
-        png=figure_report("sb-fig10"),
-        pdf=f"{RESULTS}/figures/sb-fig10.pdf",
+        **figure_outputs("sb-fig10"),
     log:
         f"{RESULTS}/logs/sb_fig10.log",
     conda:
         CONDA_ENV
     threads: 1
     params:
-        evaluation=SB["fig10"]["evaluation"],
-        scale=config["scale"],
+        **figure_params("sb-fig10", evaluation=SB["fig10"]["evaluation"], scale=config["scale"]),
     script:
-        "../scripts/sb_fig10.py"
-
-
-figure_files("sb-fig10")
+        "../scripts/figure.py"
 
 
 # ------------------------------------------------------------------------------ App. A.3: fig7
@@ -287,20 +252,16 @@ rule sb_fig7:
     input:
         loss=rules.sb_train_noise_regression.output.loss,
     output:
-        png=figure_report("sb-fig7"),
-        pdf=f"{RESULTS}/figures/sb-fig7.pdf",
+        **figure_outputs("sb-fig7"),
     log:
         f"{RESULTS}/logs/sb_fig7.log",
     conda:
         CONDA_ENV
     threads: 1
     params:
-        scale=config["scale"],
+        **figure_params("sb-fig7", scale=config["scale"]),
     script:
-        "../scripts/sb_fig7.py"
-
-
-figure_files("sb-fig7")
+        "../scripts/figure.py"
 
 
 # ------------------------------------------------------------------------------ App. A.4: fig8, fig9
@@ -342,20 +303,13 @@ rule sb_fig8_9:
         images=rules.sb_input_paths.output.images,
         metrics=rules.sb_train_path_classifier.output.metrics,
     output:
-        png8=figure_report("sb-fig8"),
-        pdf8=f"{RESULTS}/figures/sb-fig8.pdf",
-        png9=figure_report("sb-fig9"),
-        pdf9=f"{RESULTS}/figures/sb-fig9.pdf",
+        **figure_outputs("sb-fig8", "sb-fig9"),
     log:
         f"{RESULTS}/logs/sb_fig8_9.log",
     conda:
         CONDA_ENV
     threads: 1
     params:
-        scale=config["scale"],
+        **figure_params("sb-fig8", "sb-fig9", scale=config["scale"]),
     script:
-        "../scripts/sb_fig8_9.py"
-
-
-figure_files("sb-fig8")
-figure_files("sb-fig9")
+        "../scripts/figure.py"

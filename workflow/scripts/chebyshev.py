@@ -3,8 +3,9 @@
 import numpy as np
 import pandas as pd
 
-from netspectra import chebyshev, io
+from netspectra import io
 from netspectra.activations import as_numpy
+from netspectra.papers.rr import chebyshev
 
 io.log_output(snakemake.log)  # noqa: F821
 
@@ -12,7 +13,7 @@ job = snakemake.params.job  # noqa: F821
 coefs, approx = [], []
 for activation in job["activations"]:
     for lo, hi in job["intervals"]:
-        interval = f"[{lo:g}, {hi:g}]"
+        interval = chebyshev.interval_label(lo, hi)
         poly = chebyshev.interpolant(activation, job["degree"], (lo, hi), job["slope"])
         coefs.append(pd.DataFrame({
             "activation": activation, "interval": interval, "x_min": float(lo), "x_max": float(hi),

@@ -2,13 +2,14 @@
 
 import torch
 
-from netspectra import device, fourier_features, io
+from netspectra import device, io
+from netspectra.papers.ff import experiments
 
 io.log_output(snakemake.log)  # noqa: F821
 
 cfg, data, seed = snakemake.params.cfg, snakemake.params.data, snakemake.params.seed  # noqa: F821
 torch.set_num_threads(snakemake.threads)  # noqa: F821
-tables = fourier_features.ntk_kernels(cfg, seed=seed, device=device.resolve(data["device"]))
+tables = experiments.ntk_kernels(cfg, seed=seed, device=device.resolve(data["device"]))
 for name in ("kernels", "spectra"):
     io.write_table(tables[name], snakemake.output[name], schema=f"ff_ntk_{name}",  # noqa: F821
                    rule="ff_ntk", config=cfg | {"data": data}, seed=seed)

@@ -2,8 +2,9 @@
 
 import torch
 
-from netspectra import device, fourier_features, io
-from netspectra.image_regression import load_image
+from netspectra import device, io
+from netspectra.papers.ff import experiments
+from netspectra.papers.ff.images import load_image
 
 io.log_output(snakemake.log)  # noqa: F821
 
@@ -21,8 +22,8 @@ def label(spec):
 
 
 images = [load_image(spec, cfg["image_size"], data["data_dir"]) for spec in cfg["images"]]
-tables = fourier_features.image_regression(images, [label(s) for s in cfg["images"]], [s["kind"] for s in cfg["images"]],
-                                           cfg, seed=seed, device=device.resolve(data["device"]))
+tables = experiments.image_regression(images, [label(s) for s in cfg["images"]], [s["kind"] for s in cfg["images"]],
+                                      cfg, seed=seed, device=device.resolve(data["device"]))
 for name in ("psnr", "curves", "outputs"):
     io.write_table(tables[name], snakemake.output[name], schema=f"ff_image_{name}",  # noqa: F821
                    rule="ff_train_images", config=cfg | {"data": data}, seed=seed)

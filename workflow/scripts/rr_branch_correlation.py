@@ -3,8 +3,9 @@ every residual block, for one activation."""
 
 import torch
 
-from netspectra import correlation, device, image_batch, io
+from netspectra import device, io
 from netspectra.models import build_model
+from netspectra.papers.rr import branch_correlation, image_batch
 from netspectra.seeds import seed_for
 
 io.log_output(snakemake.log)  # noqa: F821
@@ -16,8 +17,8 @@ x, _, n_classes, source = image_batch.first_batch(job["dataset"], job["data_dir"
                                                   job["seed"], dev, job["input_size"])
 model_options = dict(job["model"], activation=job["activation"])
 model = build_model(image_batch.fitted_spec(model_options, x, n_classes), seed=seed_for(job["seed"], 0)).to(dev)
-filters = correlation.gaussian_bands(job["n_points"], job["n_bins"], job["band_width"])
-table = correlation.branch_correlation(
+filters = branch_correlation.gaussian_bands(job["n_points"], job["n_bins"], job["band_width"])
+table = branch_correlation.branch_correlation(
     model, x, n_directions=job["n_directions"], n_points=job["n_points"], radius=job["radius"],
     output_fraction=job["output_fraction"], filters=filters, batchnorm=job["batchnorm"], chunk=job["chunk"],
     detrend=job["detrend"], window=job["window"], seed=seed_for(job["seed"], 0, 7),

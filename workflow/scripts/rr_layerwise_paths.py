@@ -5,9 +5,10 @@ import numpy as np
 import pandas as pd
 import torch
 
-from netspectra import device, image_batch, io, spectra
-from netspectra.layerwise import layerwise_paths
+from netspectra import device, io, spectra
 from netspectra.models import build_model
+from netspectra.papers.rr import image_batch
+from netspectra.papers.rr.experiments import layerwise_paths
 from netspectra.seeds import seed_for
 
 io.log_output(snakemake.log)  # noqa: F821

@@ -40,7 +40,8 @@ metrics = training.train(model, seeds, train.x.to(dev), train.y.to(dev), val.x.t
                          keep_epochs=job["export_epochs"], log=log)
 
 # One row per member and logged interval, described by the job's model options and the member's values.
-info = [{"run": m["run"], "seed": s, "slope": float(m.get("slope", spec.get("slope", 0.01)))} for m, s in zip(members, seeds)]
+info = [{"run": m["run"], "seed": s, "slope": float(m.get("slope", spec.get("slope", 0.01)))}
+        for m, s in zip(members, seeds)]
 for column in ("run", "seed", "slope"):
     metrics[column] = [info[i][column] for i in metrics["member"]]
 for key, value in job["model"].items():

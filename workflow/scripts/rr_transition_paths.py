@@ -4,8 +4,9 @@ weight ν, with the power-law fit of every path's magnitude spectrum."""
 import numpy as np
 import torch
 
-from netspectra import device, image_batch, io, powerlaw, spectra
-from netspectra.transition import transition_paths
+from netspectra import device, io, powerlaw, spectra
+from netspectra.papers.rr import image_batch
+from netspectra.papers.rr.experiments import transition_paths
 
 io.log_output(snakemake.log)  # noqa: F821
 

@@ -9,8 +9,14 @@ import torch
 
 from netspectra import datasets, io
 from netspectra.device import resolve
-from netspectra.inputpaths import batched_logits, linear_path, neb_paths, path_statistics, targeted_adversarial
 from netspectra.models import build_model
+from netspectra.papers.sb.input_paths import (
+    batched_logits,
+    linear_path,
+    neb_paths,
+    path_statistics,
+    targeted_adversarial,
+)
 from netspectra.seeds import derived_seed
 
 io.log_output(snakemake.log)  # noqa: F821

@@ -6,9 +6,9 @@ import pandas as pd
 import torch
 
 from netspectra import io
-from netspectra.inputspectra import radial_spectrum
+from netspectra.papers.sb.knn import knn_accuracy_grid, knn_probability_map
+from netspectra.papers.sb.readout import radial_spectrum
 from netspectra.seeds import derived_seed
-from netspectra.spectralbias import knn_accuracy_grid, knn_probability_map
 
 io.log_output(snakemake.log)  # noqa: F821
 

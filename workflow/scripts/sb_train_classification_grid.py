@@ -5,8 +5,9 @@ import torch
 
 from netspectra import io
 from netspectra.device import resolve
+from netspectra.papers.sb.experiments import train_classification
+from netspectra.papers.sb.manifolds import binarised_sine_grid
 from netspectra.seeds import derived_seed
-from netspectra.spectralbias import binarised_sine_grid, train_classification
 
 io.log_output(snakemake.log)  # noqa: F821
 

@@ -7,8 +7,9 @@ import torch
 
 from netspectra import io
 from netspectra.device import resolve
+from netspectra.papers.sb.experiments import train_regression
+from netspectra.papers.sb.manifolds import flower_dataset, sine_members
 from netspectra.seeds import derived_seed
-from netspectra.spectralbias import flower_dataset, sine_members, train_regression
 
 io.log_output(snakemake.log)  # noqa: F821
 

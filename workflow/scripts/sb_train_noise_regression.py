@@ -8,7 +8,7 @@ import torch
 from netspectra import io
 from netspectra.datasets import read_digits, read_mnist
 from netspectra.device import resolve
-from netspectra.manifold_noise import flat_manifold, noise_regression, train_dae
+from netspectra.papers.sb.noise_regression import flat_manifold, noise_regression, train_dae
 from netspectra.seeds import derived_seed
 
 io.log_output(snakemake.log)  # noqa: F821

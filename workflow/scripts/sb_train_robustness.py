@@ -6,8 +6,9 @@ import torch
 
 from netspectra import io
 from netspectra.device import resolve
+from netspectra.papers.sb.experiments import perturbation_spectrum, train_regression
+from netspectra.papers.sb.manifolds import sine_members
 from netspectra.seeds import derived_seed
-from netspectra.spectralbias import perturbation_spectrum, sine_members, train_regression
 
 io.log_output(snakemake.log)  # noqa: F821
 

@@ -8,8 +8,9 @@ import torch
 
 from netspectra import io
 from netspectra.device import resolve
+from netspectra.papers.sb.experiments import train_regression
+from netspectra.papers.sb.manifolds import sine_members
 from netspectra.seeds import derived_seed
-from netspectra.spectralbias import sine_members, train_regression
 
 io.log_output(snakemake.log)  # noqa: F821
 

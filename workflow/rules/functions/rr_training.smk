@@ -157,5 +157,16 @@ def check_training_jobs():
                 raise ValueError(f"config rr.training.experiments.{exp_id} (job {job_id}): {error}") from None
 
 
-def _data_label():
-    return "scikit-learn digits" if config.get("data_dir") is None else f"data_dir {config['data_dir']}"
+def fig11_panels(panels):
+    """rr-fig11's panels: {panel: [{experiment, epoch of its checkpoint, radius} of each path experiment]}."""
+    return {
+        p: [
+            {
+                "experiment": e,
+                "epoch": config["rr"]["paths"][e]["checkpoint"]["epoch"],
+                "radius": config["rr"]["paths"][e]["radius"],
+            }
+            for e in exps
+        ]
+        for p, exps in panels.items()
+    }

@@ -1,124 +1,179 @@
-"""Ringing ReLUs: every figure id with its claim, data note, drawing and check."""
+"""Ringing ReLUs (ICLR 2021): every figure id with its claim, data note, drawing and check.
+
+Rules: workflow/rules/rr_chebyshev.smk (chebyshev), rr_paths.smk (sample_paths -> spectra -> fits of the path
+experiments under config rr.paths), rr_figures.smk (rr-fig2/18/19, 3, 5, 16), rr_weightspace.smk (rr-fig1, 4, 6,
+7, 12, 13, 14, 15, 17 and their own sampling rules), rr_training.smk (rr_train; rr-fig8/10, 9, 11). Code:
+experiments.py (rr-fig1 transition paths, rr-fig15 one layer at a time), branch_correlation.py (rr-fig6),
+chebyshev.py (rr-fig2/18/19), image_batch.py (the image batch of a weight-space job), tables.py (views shared
+by figures and checks), figures/, claims.py.
+"""
 
 from netspectra.papers import Figure
 
-from . import claims
+from . import claims, figures
 
 TITLE = "Ringing ReLUs (ICLR 2021)"
+DIGITS = "scikit-learn digits stand in for CIFAR-10 without data_dir"  # data note of the image experiments
 
 FIGURES = {
     "rr-fig1": Figure(
         claim="harmonics appear as the LeakyReLU slope goes to 0 and are damped as the residual weight ν goes to 1",
-        data="TODO",
-        draw=None,
+        data=(
+            "one last-layer path of a LeakyReLU ResNet v2 at init over a slope × ν grid; quick: ResNet20 on 16×16 "
+            f"inputs, a 5×5 grid (paper: ResNet56 on CIFAR-10); {DIGITS}"
+        ),
+        draw=lambda t, p: {
+            "a": figures.transition_regimes(t["input"], p["detrend"], p["window"]),
+            "b": figures.transition_grid(t["input"]),
+        },
         check=claims.rr_fig1,
     ),
     "rr-fig2": Figure(
         claim="Chebyshev coefficients decay fastest for softplus, then tanh, then ReLU",
-        data="TODO",
-        draw=None,
+        data="Chebyshev coefficients (degree 25) of the activations on [-5, 5] and [-1, 1], the same at every scale",
+        draw=lambda t, p: figures.chebyshev_coefficients(t["input"], p["activations"]),
         check=claims.rr_fig2,
     ),
     "rr-fig18": Figure(
         claim="the Chebyshev interpolants approximate softplus best, then tanh, then ReLU",
-        data="TODO",
-        draw=None,
+        data="degree-25 Chebyshev interpolants of nine activations on [-5, 5], the same at every scale",
+        draw=lambda t, p: figures.chebyshev_approximations(t["input"], p["interval"]),
         check=claims.rr_fig18,
     ),
     "rr-fig19": Figure(
         claim="activations with a kink keep larger high-order Chebyshev coefficients than smooth ones",
-        data="TODO",
-        draw=None,
+        data="Chebyshev coefficients (degree 25) of nine activations on [-5, 5], the same at every scale",
+        draw=lambda t, p: figures.chebyshev_coefficients(t["input"], interval=p["interval"]),
         check=claims.rr_fig19,
     ),
     "rr-fig3": Figure(
         claim="the spectral bump travels to higher k with depth; ReLU > tanh > softplus; shortcuts keep ~1/k",
-        data="TODO",
-        draw=None,
+        data=f"per-layer spectra of Toy-CNN 50 at init; quick: fewer images and paths per layer; {DIGITS}",
+        draw=lambda t, p: figures.direction_panels(t),
         check=claims.rr_fig3,
     ),
     "rr-fig4": Figure(
         claim="nonlinear networks without shortcuts blueshift most; linear ones not; shortcuts damp it",
-        data="TODO",
-        draw=None,
+        data=(
+            "the median-h last-layer path per network, ResNet linear/ReLU/tanh/softplus × shortcut; quick: ResNet20 "
+            f"on 16×16 inputs, 9 directions (paper: ResNet56, 500); {DIGITS}"
+        ),
+        draw=lambda t, p: figures.median_paths(
+            t["paths"], t["fits"], t["spectra"], col_order=p["activations"],
+            ylabel=figures.spectrum_label(p["detrend"], p["window"]),
+        ),
         check=claims.rr_fig4,
     ),
     "rr-fig5": Figure(
         claim="h of the last layer falls with depth without shortcuts; shortcuts keep it high",
-        data="TODO",
-        draw=None,
+        data=(
+            "h of the last layer against depth of Toy-CNNs (also delta-orthogonal init); quick: depths 2–40, 2 inits "
+            f"× 2 directions; {DIGITS}"
+        ),
+        draw=lambda t, p: figures.h_versus_depth(t["fits"]),
         check=claims.rr_fig5,
     ),
     "rr-fig16": Figure(
         claim="h of the last layer falls with depth without shortcuts; shortcuts keep it high (MNIST)",
-        data="TODO",
-        draw=None,
+        data=(
+            "h of the last layer against depth of Toy-CNNs on MNIST; quick: depths 2–40, 2 inits × 2 directions, "
+            "scikit-learn digits for MNIST without data_dir"
+        ),
+        draw=lambda t, p: figures.h_versus_depth(t["fits"]),
         check=claims.rr_fig16,
     ),
     "rr-fig6": Figure(
         claim="branch correlation decays with frequency, most for ReLU, then tanh, then softplus",
-        data="TODO",
-        draw=None,
+        data=(
+            "band correlation of the skip and residual summands of ResNet v2 blocks; quick: ResNet20 on 16×16 inputs, "
+            f"3 directions (paper: ResNet56 on CIFAR-10); {DIGITS}"
+        ),
+        draw=lambda t, p: figures.branch_correlation(
+            t["input"], p["activations"], p["n_points"], p["n_bins"], p["band_width"], p["detrend"], p["window"]
+        ),
         check=claims.rr_fig6,
     ),
     "rr-fig7": Figure(
         claim="ResNet v2 damps high frequencies more than v1",
-        data="TODO",
-        draw=None,
+        data=(
+            "last-layer spectra of ResNet v1 and v2; quick: ResNet56 on 16×16 inputs, 3 directions (paper: ResNet194 "
+            f"on CIFAR-10); {DIGITS}"
+        ),
+        draw=lambda t, p: figures.last_layer_spectra(t["input"], p["ylabel"], hue=p["hue"]),
         check=claims.rr_fig7,
     ),
     "rr-fig8": Figure(
         claim="the averaging network beats NoShort and Wide NoShort but not the ResNet with shortcuts",
-        data="TODO",
-        draw=None,
+        data=(
+            "training curves of NoShort, averaging, Wide NoShort and ResNet; quick: ResNet14 on 8×8 inputs, 4 epochs "
+            f"(paper: ResNet56, CIFAR-10); {DIGITS}"
+        ),
+        draw=lambda t, p: figures.training_curves(t["input"], "rr-fig8", p["scale"]),
         check=claims.rr_fig8,
     ),
     "rr-fig10": Figure(
         claim="the averaging network beats NoShort and Wide NoShort but not the ResNet (CIFAR-100)",
-        data="TODO",
-        draw=None,
+        data="rr-fig8 on CIFAR-100; paper scale only (disabled in the quick config)",
+        draw=lambda t, p: figures.training_curves(t["input"], "rr-fig10", p["scale"]),
         check=claims.rr_fig10,
     ),
     "rr-fig9": Figure(
         claim="without shortcuts accuracy falls with depth where h at init is low",
-        data="TODO",
-        draw=None,
+        data=(
+            "training accuracy and h at init over depth × LeakyReLU slope (grid our choice); quick: depths 8–20, 3 "
+            f"slopes, 8×8 inputs, 4 epochs; {DIGITS}"
+        ),
+        draw=lambda t, p: figures.trainability(t["metrics"], t["fits"], p["n_last_logged"], p["scale"]),
         check=claims.rr_fig9,
     ),
     "rr-fig11": Figure(
         claim="the blueshift persists during training, weaker",
-        data="TODO",
-        draw=None,
+        data=(
+            "rr-fig3 spectra of Toy-CNNs at epoch 0 and after training, radius 1 (a) and 10 (b); quick: Toy-CNN 20 "
+            f"after 4 epochs (paper: Toy-CNN 50 after 20); {DIGITS}"
+        ),
+        draw=lambda t, p: figures.during_training(t, p["panels"], p["scale"]),
         check=claims.rr_fig11,
     ),
     "rr-fig12": Figure(
         claim="no blueshift very near init (tanh, delta-orthogonal); it returns further out",
-        data="TODO",
-        draw=None,
+        data=(
+            "per-layer spectra of a tanh Toy-CNN 50 with delta-orthogonal init at several radii; quick: radii 0.01, "
+            f"0.1, 10 and 2 directions; {DIGITS}"
+        ),
+        draw=lambda t, p: figures.layer_spectra(t["input"], p["ylabel"], col=p["col"], row=p["row"]),
         check=claims.rr_fig12,
     ),
     "rr-fig13": Figure(
         claim="along the normalised gradient the blueshift is visible, damped",
-        data="TODO",
-        draw=None,
+        data=(
+            "per-layer spectra of Toy-CNN 50 along the normalised gradient; quick: 2 inits, fewer paths per layer; "
+            f"{DIGITS}"
+        ),
+        draw=lambda t, p: figures.layer_spectra(t["input"], p["ylabel"], col=p["col"], row=p["row"]),
         check=claims.rr_fig13,
     ),
     "rr-fig14": Figure(
         claim="the layer width has little effect on the spectra",
-        data="TODO",
-        draw=None,
+        data=f"per-layer spectra of Toy-CNN 50 for several widths; quick: widths 8–32, ReLU only; {DIGITS}",
+        draw=lambda t, p: figures.layer_spectra(t["input"], p["ylabel"], col=p["col"], row=p["row"]),
         check=claims.rr_fig14,
     ),
     "rr-fig15": Figure(
         claim="moving an earlier layer gives a rougher path",
-        data="TODO",
-        draw=None,
+        data=(
+            f"last-layer paths and spectra of a ReLU Toy-CNN 50 when one layer moves; quick: every 5th layer; {DIGITS}"
+        ),
+        draw=lambda t, p: figures.layerwise(t["paths"], t["spectra"], p["ylabel"]),
         check=claims.rr_fig15,
     ),
     "rr-fig17": Figure(
         claim="every nonlinearity blueshifts",
-        data="TODO",
-        draw=None,
+        data=(
+            "per-layer spectra of Toy-CNN 50 for ELU, GELU, HardTanh, LeakyReLU, SELU and sigmoid; quick: no shortcut "
+            f"only; {DIGITS}"
+        ),
+        draw=lambda t, p: figures.layer_spectra(t["input"], p["ylabel"], col=p["col"], row=p["row"]),
         check=claims.rr_fig17,
     ),
 }

@@ -24,6 +24,9 @@ from netspectra.claims import (
     spearman,
 )
 
+from .chebyshev import COEFFICIENT_FLOOR
+from .tables import CELL_KEYS, trainability_cells, with_grid_column
+
 
 def layer_h(spectra: pd.DataFrame, keys: Sequence[str]) -> pd.DataFrame:
     """h of the spectrum averaged over everything but ``keys`` + layer: columns keys + layer + h."""
@@ -52,11 +55,9 @@ def no_shortcut(df: pd.DataFrame) -> pd.DataFrame:
     return df[~df.shortcut.astype(bool)] if "shortcut" in df else df
 
 
-
 RR_ORDER = ("relu", "tanh", "softplus")  # most to least blueshift (slowest to fastest coefficient decay)
 KINKED = ("relu", "leaky_relu", "hardtanh", "selu")  # a jump in the derivative: coefficients ~ j^-2
 SMOOTH = ("tanh", "softplus", "sigmoid", "gelu")  # analytic in a strip: geometric decay
-COEFFICIENT_FLOOR = 1e-14  # zero up to rounding (odd coefficients of |x|-like functions)
 
 
 def _interval(df: pd.DataFrame, interval) -> pd.DataFrame:
@@ -233,13 +234,8 @@ rr_fig10 = rr_fig8
 
 
 def rr_fig9(t: Tables, p: dict) -> list[Row]:
-    from netspectra.training import trailing_accuracy
-
-    keys = ["version", "shortcut", "depth", "slope"]
-    acc = trailing_accuracy(t["metrics"], keys + ["run"], p.get("n_last_logged", 25))
-    acc = acc.groupby(keys, as_index=False).train_accuracy.mean()
-    h = t["fits"].groupby(keys, as_index=False).h.mean()
-    cells = no_shortcut(acc.merge(h, on=keys))
+    acc, h = trainability_cells(t["metrics"], t["fits"], p.get("n_last_logged", 25))
+    cells = no_shortcut(acc.merge(h, on=CELL_KEYS))
     relu = cells[np.isclose(cells.slope, cells.slope.min())]
     return [
         check("without shortcuts, cells with a low h at init train worse", "Spearman ρ(h at init, training accuracy) "
@@ -274,17 +270,6 @@ def rr_fig11(t: Tables, p: dict) -> list[Row]:
         check("the blueshift is weaker after training", "mean over panels and activations of Δh(trained) − "
               "Δh(epoch 0)", change, "<", 0.0, note),
     ]
-
-
-def with_grid_column(df: pd.DataFrame, name: str) -> pd.DataFrame:
-    """``df`` with the grid value ``name`` as a float column, read off the variant id (``name-<value>_…``) if absent.
-
-    Sampling keys such as ``radius`` are grid values that the spectra tables keep only in the variant id.
-    """
-    if name in df:
-        return df
-    values = df.variant.str.extract(rf"(?:^|_){name}-([^_]+)")[0].astype(float)
-    return df.assign(**{name: values})
 
 
 def rr_fig12(t: Tables, p: dict) -> list[Row]:

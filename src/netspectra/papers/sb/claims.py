@@ -50,7 +50,7 @@ def sb_fig6(t: Tables, p: dict) -> list[Row]:
     steps = sorted(snaps.step.unique())
     inner = steps[1:-1]  # the coarse-first claim concerns the middle of training, not init or the end
     rhos = []
-    for (step, run), g in snaps[snaps.step.isin(inner)].groupby(["step", "run"]):
+    for _, g in snaps[snaps.step.isin(inner)].groupby(["step", "run"]):
         g = g.sort_values("z")
         target, pred = g.target.to_numpy(), g.prediction.to_numpy()
         k = target_frequencies(target)

@@ -1,0 +1,103 @@
+"""What the Ringing ReLUs rules compute beyond the generic sample_paths -> spectra -> fits chain.
+
+rr-fig1 (:func:`transition_paths`): Fig. 1 follows a single path W + t·D of a ResNet while the LeakyReLU
+negative ``slope`` (1 = linear, 0 = ReLU) and the shortcut weight ``nu`` (0 = no shortcut, 1 = ResNet) change.
+Neither option is a parameter, so every grid point is the same weights W, the same direction D and the same
+recorded output entries: only the function changes. Each grid point is one batched evaluation of all path
+points (``PathEvaluator``); the grid itself (a few dozen models) is a loop.
+
+rr-fig15 (:func:`layerwise_paths`, App. E): paths that move the weights of one layer at a time. One random
+direction D over all parameters is drawn per direction index; for every varied layer k its restriction to that
+layer's parameters (renormalised to unit norm) is walked, and the recorded layer's outputs are evaluated along
+it with the batched path engine. The recorded (unit, position, image) entries are the same for every k, so the
+paths of one entry differ only in which layer moves.
+
+rr-fig6 (branch correlation of the residual blocks' two summands) lives in branch_correlation.py.
+"""
+
+from __future__ import annotations
+
+import itertools
+from typing import Any
+
+import pandas as pd
+import torch
+from torch import nn
+
+from netspectra.directions import make_direction, normalise, select_parameters
+from netspectra.models import build_model
+from netspectra.paths import PathEvaluator, sample_indices
+from netspectra.sampling import path_rows, resolve_layers, selection
+from netspectra.seeds import seed_for
+
+
+def transition_paths(spec: dict[str, Any], grid: dict[str, list], x: torch.Tensor, y: torch.Tensor, *,
+                     n_points: int, radius: float, layer: str | int, n_paths: int, batchnorm: str = "batch",
+                     chunk: int = 25, seed: int = 0) -> pd.DataFrame:
+    """Paths of ``n_paths`` entries of ``layer`` for every combination of the ``grid`` model options.
+
+    ``spec`` is the model spec without the grid keys; ``grid`` maps model options that do not change the
+    parameters (e.g. ``slope``, ``nu``) to their values. Returns one row per (grid point, path): the grid
+    values, layer (index in ``layer_names``), layer_name, path_index (flat index into the layer's
+    ``(B, C, H, W)`` output), radius and values (float32, ``n_points``).
+    """
+    keys = list(grid)
+    combos = [dict(zip(keys, values)) for values in itertools.product(*(grid[k] for k in keys))]
+    reference = build_model(spec | combos[0], seed=seed_for(seed, 0)).to(x.device)
+    name = resolve_layers(reference, "last" if layer == "last" else [layer])[0]
+    direction = make_direction(reference, "all", seed_for(seed, 0, 2), x, y)
+    ts = torch.linspace(0.0, radius, n_points, device=x.device)
+    select = None
+    rows = []
+    for combo in combos:
+        model = build_model(spec | combo, seed=seed_for(seed, 0)).to(x.device)
+        for (n, p), (_, q) in zip(model.named_parameters(), reference.named_parameters()):
+            if p.shape != q.shape or not torch.equal(p, q):
+                raise ValueError(f"grid option(s) {keys} change the weights ({n}); only options such as slope "
+                                 "and nu, which leave them unchanged, can be swept along one path")
+        evaluator = PathEvaluator(model, x, [name], batchnorm=batchnorm, chunk=chunk)
+        if select is None:
+            shape = evaluator.shapes[name]
+            select = {name: sample_indices(shape, n_paths, torch.Generator().manual_seed(seed_for(seed, 0, 1)))}
+        values = evaluator(direction, ts, select)[name].T.float().cpu().numpy()
+        rows.append(pd.DataFrame(combo | {
+            "layer": model.layer_names.index(name), "layer_name": name, "path_index": select[name].numpy(),
+            "radius": float(radius), "values": list(values),
+        }))
+    return pd.concat(rows, ignore_index=True)
+
+
+
+def varied_layers(model: nn.Module, layers: str | list[int]) -> list[int]:
+    """Indices into ``model.layer_names``: ``all`` or an explicit list (negative indices count from the end)."""
+    n = len(model.layer_names)
+    if layers == "all":
+        return list(range(n))
+    out = []
+    for k in layers:
+        if not -n <= k < n:
+            raise ValueError(f"varied layer {k} out of range: the model has layers 0..{n - 1}")
+        out.append(k % n)
+    return out
+
+
+def layerwise_paths(model: nn.Module, x: torch.Tensor, *, layers: str | list[int], record: str | list,
+                    n_directions: int, n_points: int, radius: float, max_paths_per_layer: int | None,
+                    batchnorm: str = "batch", chunk: int = 25, seed: int = 0) -> pd.DataFrame:
+    """Paths of the ``record`` layer(s) when only layer k moves, for every varied layer k.
+
+    Returns the columns of the ``paths`` table (direction, layer, layer_name, path_index, radius, values)
+    plus ``varied_layer`` (index into ``model.layer_names``) and ``varied_layer_name``.
+    """
+    varied = varied_layers(model, layers)
+    evaluator = PathEvaluator(model, x, resolve_layers(model, record), batchnorm=batchnorm, chunk=chunk)
+    ts = torch.linspace(0.0, radius, n_points, device=x.device)
+    rows = []
+    for j in range(n_directions):
+        select = selection(evaluator, max_paths_per_layer, seed, j)
+        full = make_direction(model, "all", seed_for(seed, j, 2))
+        for k in varied:
+            direction = normalise({n: full[n] for n in select_parameters(model, f"layer:{k}")})
+            rows.append(path_rows(evaluator, direction, ts, select, j,
+                                  varied_layer=k, varied_layer_name=model.layer_names[k]))
+    return pd.concat(rows, ignore_index=True)

@@ -1,0 +1,202 @@
+"""Ringing ReLUs figures of spectra and coefficients: Chebyshev coefficients and interpolants (rr-fig2/18/19),
+per-layer spectra (rr-fig3/11/12/13/14/17), h against depth (rr-fig5/16), branch correlation (rr-fig6) and
+last-layer spectra of two variants (rr-fig7)."""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import seaborn as sns
+from matplotlib.cm import ScalarMappable
+from matplotlib.colors import Normalize
+
+from ..branch_correlation import gaussian_bands, independent_floor
+from ..chebyshev import COEFFICIENT_FLOOR, interval_label
+from ..tables import with_grid_column
+
+
+def chebyshev_coefficients(coefs: pd.DataFrame, activations: list[str] | None = None,
+                           interval: tuple[float, float] | None = None) -> plt.Figure:
+    """|t_j| over order j on a log axis, one panel per interval, one line per activation.
+
+    ``activations`` / ``interval`` (lo, hi): draw only those (default: every one in the table).
+    """
+    if activations is not None:
+        coefs = coefs[coefs.activation.isin(activations)]
+    if interval is not None:
+        coefs = coefs[coefs.interval == interval_label(*interval)]
+    coefs = coefs[coefs.abs_coefficient > COEFFICIENT_FLOOR]
+    intervals = list(dict.fromkeys(coefs.interval))
+    fig, axes = plt.subplots(1, len(intervals), figsize=(5 * len(intervals), 3.8), squeeze=False, sharey=True)
+    for ax, interval in zip(axes[0], intervals):
+        sns.lineplot(coefs[coefs.interval == interval], x="order", y="abs_coefficient", hue="activation",
+                     marker="o", ax=ax, legend=ax is axes[0, -1])
+        ax.set(yscale="log", xlabel="Chebyshev order j", ylabel="|coefficient t_j|", title=f"interval {interval}")
+    if axes[0, -1].get_legend():
+        sns.move_legend(axes[0, -1], "upper left", bbox_to_anchor=(1, 1))
+    fig.tight_layout()
+    return fig
+
+
+def chebyshev_approximations(approx: pd.DataFrame, interval: tuple[float, float]) -> plt.Figure:
+    """Each activation and its Chebyshev interpolant on ``interval`` (lo, hi), small multiples."""
+    approx = approx[approx.interval == interval_label(*interval)]
+    names = list(dict.fromkeys(approx.activation))
+    cols = min(5, len(names))
+    rows = -(-len(names) // cols)
+    fig, axes = plt.subplots(rows, cols, figsize=(3 * cols, 2.6 * rows), squeeze=False)
+    for ax, name in zip(axes.flat, names):
+        d = approx[approx.activation == name]
+        ax.plot(d.x, d.value, color="k", lw=2.5, alpha=0.4, label="activation")
+        ax.plot(d.x, d.approximation, color="C3", lw=1, label="Chebyshev interpolant")
+        ax.set(title=name, xlabel="pre-activation x")
+    for ax in axes.flat[len(names):]:
+        ax.axis("off")
+    axes[0, 0].legend(fontsize=7)
+    fig.tight_layout()
+    return fig
+
+
+def _panel_title(col: str, cval, row: str | None, rval) -> str:
+    def part(name, value):
+        if name == "shortcut":
+            return "shortcut" if value else "no shortcut"
+        return f"{name} {value}" if name != "activation" else str(value)
+
+    return part(col, cval) if row is None else f"{part(col, cval)}, {part(row, rval)}"
+
+
+def layer_spectra(spectra: pd.DataFrame, ylabel: str, col: str = "activation",
+                  row: str | None = "shortcut") -> plt.Figure:
+    """Mean power spectrum (over inits and directions) per layer, coloured shallow blue to deep red.
+
+    One panel per value of the table's column ``col`` (and rows per value of ``row``, if given); a grid value
+    that the table keeps only in its variant ids (e.g. the radius) is read off them.
+    """
+    for key in filter(None, (col, row)):
+        spectra = with_grid_column(spectra, key)
+    keys = [col] + ([row] if row else [])
+    mean = spectra.groupby(keys + ["layer", "k"], as_index=False).power.mean()
+    cols = list(dict.fromkeys(mean[col]))
+    rows = sorted(mean[row].unique()) if row else [None]
+    fig, axes = plt.subplots(len(rows), len(cols), figsize=(3.6 * len(cols), 3.0 * len(rows)),
+                             squeeze=False, sharex=True, sharey=True)
+    layers = np.sort(mean.layer.unique())
+    norm = Normalize(layers.min(), layers.max())
+    cmap = plt.get_cmap("coolwarm")
+    for i, rval in enumerate(rows):
+        for j, cval in enumerate(cols):
+            ax = axes[i, j]
+            d = mean[(mean[col] == cval) & ((mean[row] == rval) if row else True)]
+            for layer, g in d.groupby("layer"):
+                ax.plot(g.k, g.power, color=cmap(norm(layer)), lw=0.8)
+            ax.set(xscale="log", yscale="log", title=_panel_title(col, cval, row, rval))
+            if i == len(rows) - 1:
+                ax.set_xlabel("frequency k (cycles per path)")
+            if j == 0:
+                ax.set_ylabel(ylabel)
+    fig.colorbar(ScalarMappable(norm, cmap), ax=axes, label="layer (1 = first unit)", shrink=0.8)
+    return fig
+
+
+DIRECTION_PANELS = {"a": "power |z_k|², path-normalised", "b": "k²·|z_k|², path-normalised"}
+
+
+def direction_panels(tables: dict[str, pd.DataFrame]) -> dict[str, plt.Figure]:
+    """rr-fig3: per-layer spectra (a) along all-layer directions, path-normalised; (b) along first-layer
+    directions, k²-weighted."""
+    return {panel: layer_spectra(tables[panel], ylabel) for panel, ylabel in DIRECTION_PANELS.items()}
+
+
+def during_training(tables: dict[str, pd.DataFrame], panels: dict[str, list[dict]],
+                    scale: str) -> dict[str, plt.Figure]:
+    """rr-fig11: per-layer spectra at the start of training and after it, one figure per panel (radius).
+
+    ``tables[panel]`` holds the spectra of the path experiments ``panels[panel]`` (rows with experiment, epoch
+    of the checkpoint and radius); one column per network, one row per epoch. The title names the images the
+    paths were sampled on (the spectra tables' provenance).
+    """
+    figures = {}
+    for panel, rows in panels.items():
+        spectra = tables[panel]
+        sources = [c.get("data_source", "?") for meta in spectra.attrs.get("provenance", [])
+                   for c in meta["config"]["paths"]]
+        spectra = spectra.assign(epoch=spectra.experiment.map({row["experiment"]: row["epoch"] for row in rows}))
+        # One column per network: layer_spectra titles an "activation" value as it is.
+        spectra["activation"] = (spectra.activation + ", "
+                                 + spectra.shortcut.map({True: "shortcut", False: "no shortcut"}))
+        fig = layer_spectra(spectra, "power |z_k|², path-normalised", col="activation", row="epoch")
+        radius = ", ".join(f"{r:g}" for r in dict.fromkeys(row["radius"] for row in rows))
+        fig.suptitle(f"rr-fig11{panel} ({scale} scale): Toy-CNN spectra per layer at radius {radius}, "
+                     f"rows = training epoch of the weights; path images: {'; '.join(dict.fromkeys(sources))}",
+                     fontsize=10, y=1.02)
+        figures[panel] = fig
+    return figures
+
+
+def h_versus_depth(fits: pd.DataFrame) -> plt.Figure:
+    """Mean ± std of h of the last layer over initialisations × directions, against depth."""
+    fits = fits.copy()
+    fits["network"] = np.where(fits.shortcut, "shortcut", "no shortcut")
+    if "init_scheme" in fits:
+        delta = fits.init_scheme == "delta_orthogonal"
+        fits.loc[delta, "network"] = fits.loc[delta, "network"] + ", delta-orthogonal"
+    acts = list(dict.fromkeys(fits.activation))
+    fig, axes = plt.subplots(1, len(acts), figsize=(4 * len(acts), 3.6), squeeze=False, sharey=True)
+    for ax, act in zip(axes[0], acts):
+        sns.lineplot(fits[fits.activation == act], x="depth", y="h", hue="network", errorbar="sd",
+                     marker="o", ax=ax, legend=ax is axes[0, -1])
+        ax.set(title=act, xlabel="depth L (units)", ylabel="fractal coefficient h of the last layer")
+    if axes[0, -1].get_legend():
+        sns.move_legend(axes[0, -1], "upper left", bbox_to_anchor=(1, 1))
+    fig.tight_layout()
+    return fig
+
+
+def branch_correlation_curves(corr: pd.DataFrame, hue: str = "activation", floor: np.ndarray | None = None,
+                              hue_order: list | None = None) -> plt.Figure:
+    """rr-fig6: mean |correlation| per frequency band (over images, units, blocks), one line per ``hue``;
+    the band shows ± one standard deviation over directions. ``floor`` (per band): the level of
+    independent paths, drawn dashed."""
+    weighted = corr.assign(weighted=corr.mean_abs_correlation.fillna(0) * corr.n_pairs)
+    per_direction = weighted.groupby([hue, "direction", "band_centre_k"], as_index=False)[["weighted", "n_pairs"]].sum()
+    per_direction["r"] = per_direction.weighted / per_direction.n_pairs.where(per_direction.n_pairs > 0)
+    fig, ax = plt.subplots(figsize=(5.2, 3.8))
+    sns.lineplot(per_direction, x="band_centre_k", y="r", hue=hue, hue_order=hue_order, errorbar="sd", marker="o",
+                 ax=ax)
+    if floor is not None:
+        centres = np.sort(corr.band_centre_k.unique())
+        ax.plot(centres, floor, color="0.4", ls="--", lw=1, label="independent white noise")
+        ax.legend(fontsize=8)
+    ax.set(xlabel="band centre frequency k (cycles per path)",
+           ylabel="mean |correlation| skip vs residual branch", ylim=(0, 1.02))
+    fig.tight_layout()
+    return fig
+
+
+def last_layer_spectra(spectra_df: pd.DataFrame, ylabel: str, hue: str = "version") -> plt.Figure:
+    """rr-fig7: (left) mean power spectrum of the last layer (over inits and directions), one line per
+    ``hue``; (right) each line divided by the first, so that small differences at high k are visible."""
+    mean = spectra_df.groupby([hue, "k"], as_index=False).power.mean()
+    label = (lambda v: f"v{v}") if hue == "version" else str
+    fig, (ax, ax_r) = plt.subplots(1, 2, figsize=(10, 3.8))
+    groups = list(mean.groupby(hue))
+    reference_name, reference = groups[0]
+    for i, (name, g) in enumerate(groups):
+        ax.loglog(g.k, g.power, color=f"C{i}", lw=1.2, label=label(name))
+        ax_r.semilogx(g.k, g.power.to_numpy() / reference.power.to_numpy(), color=f"C{i}", lw=1.2, label=label(name))
+    ax.set(xlabel="frequency k (cycles per path)", ylabel=ylabel)
+    ax_r.set(xlabel="frequency k (cycles per path)", ylabel=f"power relative to {label(reference_name)}")
+    ax.legend(title=hue)
+    fig.tight_layout()
+    return fig
+
+
+def branch_correlation(corr: pd.DataFrame, activations: list[str], n_points: int, n_bins: int, band_width: float,
+                       detrend: str, window: str) -> plt.Figure:
+    """rr-fig6: :func:`branch_correlation_curves` with the level of independent white-noise paths, for the
+    band filters (``n_bins``, ``band_width``) and tapering the correlations were measured with."""
+    filters = gaussian_bands(n_points, n_bins, band_width)
+    floor = independent_floor(filters, n_points, detrend=detrend, window=window)
+    return branch_correlation_curves(corr, floor=floor, hue_order=activations)
