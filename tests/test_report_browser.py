@@ -28,7 +28,7 @@ import pytest
 import yaml
 from helpers import deep_merge
 
-from netspectra import claims, io
+from netspectra import io, papers
 
 REPO = Path(__file__).resolve().parents[1]
 TINY = REPO / "tests" / "config_tiny.yaml"
@@ -132,7 +132,7 @@ def test_figures_are_filed_under_their_paper_with_captions(report):
     for fig, where in place.items():
         assert len(where) == 1, (fig, where)
         category, subcategory = where[0]
-        assert category == claims.paper_of(fig) and subcategory == fig
+        assert category == papers.title(fig) and subcategory == fig
         caption = results[f"results/figures/{fig}.png"]["caption"]
         assert "tiny" in caption, f"{fig}: caption does not give the scale"
         assert "claim" in caption.lower(), f"{fig}: caption does not state the paper's claim"
@@ -146,9 +146,9 @@ def test_claims_table_is_in_the_report_and_lists_every_figure(report):
     assert entry["mime_type"] == "text/html"
     header, data = entry["data_uri"].split(",", 1)
     shown = base64.b64decode(data).decode() if header.endswith(";base64") else urllib.parse.unquote(data)
-    assert all(f">{fig}<" in shown for fig in claims.FIGURE_IDS)
+    assert all(f">{fig}<" in shown for fig in papers.figure_ids())
     table = io.read_table(report / "results/claims.parquet", "claims")
-    assert list(dict.fromkeys(table.figure)) == list(claims.FIGURE_IDS)
+    assert list(dict.fromkeys(table.figure)) == list(papers.figure_ids())
     checked = table[table.figure.isin(FIGURES)]
     assert checked.statistic.ne("not evaluated").all() and checked.holds.notna().all(), checked
     assert (table.scale == "tiny").all()
@@ -180,8 +180,10 @@ def test_every_caption_renders(scale):
     overlays = {"quick": [], "tiny": [TINY], "paper": [REPO / "config" / "paper.yaml"]}[scale]
     config = validated_config(*overlays)
 
-    class Snakemake:  # what a caption sees (Snakemake passes the job's; captions here use config only)
-        pass
+    class Snakemake:  # what a caption sees: the config, and the params figure_params (common.smk) adds
+        class params:  # noqa: N801
+            captions = {f: {"paper": papers.title(f), "claim": papers.figure(f).claim, "data": papers.figure(f).data}
+                        for f in papers.figure_ids()}
 
     class MissingKey(Undefined):
         """Printing a missing key or attribute fails (Snakemake would print nothing); an inline ``if`` without
@@ -195,7 +197,7 @@ def test_every_caption_renders(scale):
     Snakemake.config = config
     env = Environment(trim_blocks=True, lstrip_blocks=True, undefined=MissingKey)
     captions = sorted((REPO / "workflow" / "report").glob("*.rst"))
-    assert {f"{fig}.rst" for fig in claims.FIGURE_IDS if fig != "rr-fig10"} <= {c.name for c in captions}
+    assert {f"{fig}.rst" for fig in papers.figure_ids() if fig != "rr-fig10"} <= {c.name for c in captions}
     broken = []
     for caption in captions:
         try:
