@@ -2,20 +2,22 @@
 # Thin on purpose: config, its validation, and the rule files. The science lives in src/netspectra.
 import os
 
-from snakemake.utils import min_version, validate
+from snakemake.utils import min_version
+
+from netspectra import config as netspectra_config
 
 min_version("8.0")
+
+# Bad input stops here, before any job, in one line naming the file and line or the key and its path
+# (src/netspectra/config.py): YAML syntax, the schema (filling its defaults), cross-field checks.
+netspectra_config.load_checked_yaml(os.path.join(workflow.basedir, "config.yaml"))
 
 
 configfile: os.path.join(workflow.basedir, "config.yaml")
 
 
-validate(config, "workflow/schemas/config.schema.yaml")
-# Each paper's section once more against its own schema file: this fills that section's defaults
-# (defaults are not applied through a $ref into another file).
-for section in ("rr", "sb", "fp", "ff"):
-    if section in config:
-        validate(config[section], f"workflow/schemas/{section}.schema.yaml")
+netspectra_config.validate(config, os.path.join(workflow.basedir, "workflow", "schemas"))
+netspectra_config.check(config)
 
 
 include: "workflow/rules/common.smk"

@@ -32,8 +32,9 @@ def test_order_margin_is_positive_only_in_the_expected_order():
 
 
 def test_table_matches_its_schema_and_renders():
-    rows = papers.evaluate("ff-fig1", {"psnr": pd.DataFrame({"image": "a", "mapping": ["none", "gaussian"],
-                                                             "test_psnr": [10.0, 20.0]})})
+    psnr = pd.DataFrame({"image": "a", "kind": "natural", "mapping": ["none", "basic", "positional", "gaussian"],
+                         "test_psnr": [10.0, 14.0, 18.0, 22.0]})
+    rows = papers.evaluate("ff-fig1", {"psnr": psnr})
     rows.append(papers.not_evaluated("rr-fig10", "disabled at this scale"))
     table = claims.claims_table(rows, "quick")
     schemas.check(table, "claims")

@@ -64,24 +64,24 @@ def write_mnist(base, n=5, gz=False, seed=2):
 def test_cifar10_pickles_read_back(tmp_path):
     batches = write_cifar10(tmp_path)
     assert datasets.missing_files("cifar10", tmp_path) == []
-    x, y = datasets.read_cifar("cifar10", tmp_path, "train")
+    x, y = datasets.read_cifar("cifar10", tmp_path, "train", verify_checksums=False)
     expected = np.concatenate([batches[f"data_batch_{i}"][0] for i in range(1, 6)]).reshape(-1, 3, 32, 32)
     np.testing.assert_array_equal(x, expected)
     np.testing.assert_array_equal(y, sum((batches[f"data_batch_{i}"][1] for i in range(1, 6)), []))
-    test = datasets.load_images("cifar10", tmp_path, "test")
+    test = datasets.load_images("cifar10", tmp_path, "test", verify_checksums=False)
     assert test.x.shape == (3, 3, 32, 32) and test.x.dtype == torch.float32 and test.n_classes == 10
     assert test.y.tolist() == batches["test_batch"][1]
     # Standardised with the training split's per-channel statistics.
-    train = datasets.load_images("cifar10", tmp_path, "train")
+    train = datasets.load_images("cifar10", tmp_path, "train", verify_checksums=False)
     torch.testing.assert_close(train.x.mean(dim=(0, 2, 3)), torch.zeros(3), atol=1e-5, rtol=0)
     torch.testing.assert_close(train.x.std(dim=(0, 2, 3), unbiased=False), torch.ones(3), atol=1e-4, rtol=0)
 
 
 def test_cifar100_fine_labels(tmp_path):
     out = write_cifar100(tmp_path)
-    data = datasets.load_images("cifar100", tmp_path, "train")
+    data = datasets.load_images("cifar100", tmp_path, "train", verify_checksums=False)
     assert data.n_classes == 100 and data.y.tolist() == out["train"][1]
-    x, _ = datasets.read_cifar("cifar100", tmp_path, "test")
+    x, _ = datasets.read_cifar("cifar100", tmp_path, "test", verify_checksums=False)
     np.testing.assert_array_equal(x, out["test"][0].reshape(-1, 3, 32, 32))
 
 
@@ -90,10 +90,10 @@ def test_cifar100_fine_labels(tmp_path):
 def test_mnist_idx_read_back(tmp_path, gz, subdir):
     arrays = write_mnist(tmp_path / subdir if subdir else tmp_path, gz=gz)
     assert datasets.missing_files("mnist", tmp_path) == []
-    x, y = datasets.read_mnist(tmp_path, "test")
+    x, y = datasets.read_mnist(tmp_path, "test", verify_checksums=False)
     np.testing.assert_array_equal(x[:, 0], arrays["t10k-images-idx3-ubyte"])
     np.testing.assert_array_equal(y, arrays["t10k-labels-idx1-ubyte"])
-    data = datasets.load_images("mnist", tmp_path, "train", size=14)
+    data = datasets.load_images("mnist", tmp_path, "train", size=14, verify_checksums=False)
     assert data.x.shape == (5, 1, 14, 14) and "resized to 14×14" in data.source
 
 
@@ -101,7 +101,7 @@ def test_not_idx_is_rejected(tmp_path):
     write_mnist(tmp_path)
     (tmp_path / "t10k-labels-idx1-ubyte").write_bytes(b"\x01\x02\x08\x01" + bytes(8))
     with pytest.raises(ValueError, match="not an unsigned-byte IDX"):
-        datasets.read_mnist(tmp_path, "test")
+        datasets.read_mnist(tmp_path, "test", verify_checksums=False)
 
 
 def test_missing_files_are_named(tmp_path):
@@ -110,7 +110,7 @@ def test_missing_files_are_named(tmp_path):
     missing = datasets.missing_files("cifar10", tmp_path)
     assert [p.name for p in missing] == ["data_batch_3"]
     with pytest.raises(FileNotFoundError, match="data_batch_3"):
-        datasets.load_images("cifar10", tmp_path, "train")
+        datasets.load_images("cifar10", tmp_path, "train", verify_checksums=False)
     assert {p.name for p in datasets.missing_files("cifar100", tmp_path)} == {"train", "test"}
 
 
@@ -125,9 +125,10 @@ def test_holdout_split_partitions_and_is_seeded():
 
 def test_training_data_holds_out_part_of_the_training_split(tmp_path):
     write_cifar10(tmp_path, n_per_batch=20)
-    train, val = datasets.load_training_data("cifar10", tmp_path, 0.1, seed=0, size=8)
+    train, val = datasets.load_training_data("cifar10", tmp_path, 0.1, seed=0, size=8,
+                                                  verify_checksums=False)
     assert len(train.y) == 90 and len(val.y) == 10 and train.x.shape[1:] == (3, 8, 8)
-    full = datasets.load_images("cifar10", tmp_path, "train", size=8)
+    full = datasets.load_images("cifar10", tmp_path, "train", size=8, verify_checksums=False)
     rows = {tuple(r.flatten().tolist()) for r in full.x}
     assert all(tuple(r.flatten().tolist()) in rows for r in val.x)  # validation comes from the training split
 

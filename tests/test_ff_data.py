@@ -78,6 +78,18 @@ def test_skimage_images_load_offline_as_rgb_squares():
         ir.load_image({"source": "skimage", "name": "no_such_image"}, 32)
 
 
+def test_native_resolution_crop_keeps_the_pixels():
+    import skimage.data
+
+    raw = skimage.data.text().astype(np.float64) / 255  # (172, 448) grey
+    img = ir.load_image({"source": "skimage", "name": "text", "resize": False}, 64)
+    top, left = (172 - 64) // 2, (448 - 64) // 2
+    assert img.shape == (64, 64, 3)
+    np.testing.assert_allclose(img[..., 0], raw[top:top + 64, left:left + 64], atol=1e-6)  # no resampling
+    with pytest.raises(ValueError, match="at least"):
+        ir.load_image({"source": "skimage", "name": "text", "resize": False}, 256)
+
+
 def test_npz_and_file_sources(tmp_path):
     from skimage.io import imsave
 

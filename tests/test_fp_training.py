@@ -70,7 +70,7 @@ def test_full_batch_training_equals_independent_runs():
     records = fp_training.train_full_batch(
         stacked, x, y, loss="mse", n_steps=12, learning_rate=1e-2, record_every=5,
         record_fn=lambda step, p: recorded.append(step) or [{"step": step, "loss0": float(
-            fp_training.member_losses(p, x, y, "mse")[0])}])
+            fp_training.member_losses(p, x, y, "mse")[0])}]).records
     assert recorded == [0, 5, 10, 12] and list(records.step) == [0, 5, 10, 12]
     for m in range(3):
         fp_training.train_full_batch(alone[m], x, y, loss="mse", n_steps=12, learning_rate=1e-2, record_every=100,

@@ -10,7 +10,8 @@ from netspectra import io, schemas
 def fits_table():
     return pd.DataFrame({
         "experiment": ["e"], "variant": ["v"], "init": [0], "direction": [0], "layer": [3], "layer_name": ["units.2"],
-        "h": [0.9], "intercept": [-1.0], "r2": [0.99], "k_min": [1], "k_max": [25],
+        "h": [0.9], "intercept": [-1.0], "r2": [0.99], "h_detrended": [2.1], "intercept_detrended": [-3.0],
+        "r2_detrended": [0.97], "h_floor": [0.97], "h_detrended_floor": [3.89], "k_min": [1], "k_max": [25],
     })
 
 

@@ -3,9 +3,10 @@
 import subprocess
 from pathlib import Path
 
+import numpy as np
 import pytest
 
-from netspectra import io, schemas
+from netspectra import io, powerlaw, schemas
 
 REPO = Path(__file__).resolve().parents[1]
 TINY = REPO / "tests" / "config_tiny.yaml"
@@ -49,9 +50,14 @@ def test_every_parquet_output_has_schema_and_provenance(pipeline):
 
 def test_fits_hold_h_and_fit_range(pipeline):
     fits = io.read_table(pipeline / "results/rr/fits/rr-fig5.parquet", "fits")
-    assert fits.h.notna().all()
+    assert fits.h.notna().all() and fits.h_detrended.notna().all()
     assert (fits.k_max == 16 // 4).all() and (fits.k_min == 1).all()
     assert set(fits.depth) == {1, 3} and set(fits.shortcut) == {False, True}
+    # rr-fig5 measures the loss path (one per init and direction) beside the last layer
+    assert set(fits.layer_name) == {"loss", "units.0", "units.2"}
+    # both estimators' straight-line floors at 16 points, fit range k = 1 … 4
+    assert np.allclose(fits.h_floor, powerlaw.floor_h(16, 1, 4))
+    assert np.allclose(fits.h_detrended_floor, powerlaw.floor_h(16, 1, 4, detrend="linear", window="hann"))
 
 
 def test_rerun_resumes_where_it_stopped(pipeline):

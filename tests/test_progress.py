@@ -26,3 +26,17 @@ def test_progress_is_rate_limited_and_quiet_on_a_bar(caplog):
 
 def test_duration_reads_like_a_clock():
     assert duration(42) == "42s" and duration(185) == "3m05s" and duration(3720) == "1h02m"
+
+
+def test_metrics_given_as_functions_are_evaluated_only_when_shown(caplog):
+    caplog.set_level(logging.INFO, logger="netspectra")
+    calls = []
+
+    def loss(value):
+        return lambda: calls.append(value) or value
+
+    with Progress(100, "training", every_seconds=3600, bar=False) as progress:
+        for step in range(100):
+            progress.update(loss=loss(float(step)))  # e.g. a GPU tensor's .mean: a sync only per logged line
+    assert calls == [99.0]  # only for the final line
+    assert caplog.records[-1].getMessage().startswith("training: step 100/100 (100%), loss 99, elapsed")

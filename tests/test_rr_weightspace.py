@@ -41,7 +41,7 @@ def batch():
 def transition(batch):
     x, y = batch
     return transition_paths(RESNET, {"slope": [0.0, 1.0], "nu": [0.0, 1.0]}, x, y, n_points=12, radius=2.0,
-                            layer="last", n_paths=3, chunk=8, seed=5)
+                            layers=["last"], n_paths=3, chunk=8, seed=5)
 
 
 def test_transition_grid_shares_weights_direction_and_entries(transition, batch):
@@ -70,7 +70,7 @@ def test_transition_linear_network_is_smoother_than_relu(transition):
 def test_transition_rejects_options_that_change_weights(batch):
     x, y = batch
     with pytest.raises(ValueError, match="change the weights"):
-        transition_paths(RESNET, {"depth": [8, 14]}, x, y, n_points=8, radius=1.0, layer="last", n_paths=1)
+        transition_paths(RESNET, {"depth": [8, 14]}, x, y, n_points=8, radius=1.0, layers=["last"], n_paths=1)
 
 
 def test_layerwise_moves_one_layer_at_a_time(batch):
@@ -102,12 +102,28 @@ def test_median_h_selection_picks_the_middle_path():
     assert picks.loc["relu", "n_paths_ranked"] == 5
 
 
+def test_transition_records_the_loss_path_for_every_direction(batch):
+    x, y = batch
+    table = transition_paths(RESNET, {"slope": [0.0, 1.0], "nu": [1.0]}, x, y, n_points=8, radius=2.0,
+                             layers=["loss", "last"], n_paths=2, n_directions=2, chunk=8, seed=5)
+    assert set(table.layer_name) == {"loss", "pool"}
+    loss = table[table.layer_name == "loss"]
+    assert len(loss) == 2 * 2 and (loss.path_index == 0).all()  # one loss path per (grid point, direction)
+    assert loss.layer.iloc[0] == table[table.layer_name == "pool"].layer.iloc[0] + 1
+    # At t = 0 the loss is the batch's cross-entropy at W, the same for both directions.
+    start = loss.groupby("slope")["values"].apply(lambda v: np.ptp([p[0] for p in v]))
+    assert (start < 1e-5).all()
+    assert loss.groupby("direction")["values"].apply(lambda v: np.ptp(v.iloc[0])).gt(0).all()
+
+
 def test_transition_figures_have_one_panel_per_grid_point(transition):
-    table = transition.assign(h=1.0, intercept=0.0, k_min=1, k_max=3)
+    table = transition.assign(h=1.0, intercept=0.0, h_detrended=3.0, intercept_detrended=0.0, h_floor=0.97,
+                              h_detrended_floor=3.9, k_min=1, k_max=3)
     fig = path_figures.transition_grid(table)
     assert len([ax for ax in fig.axes if ax.lines]) == 4
-    fig = path_figures.transition_regimes(table)
+    fig = path_figures.transition_regimes(table, "detrended")
     assert len([ax for ax in fig.axes if ax.lines]) == 6
+    assert fig.axes[3].get_title().startswith("h = 3.00")
 
 
 def test_branch_correlation_curves_one_line_per_activation():
@@ -140,8 +156,9 @@ def test_median_paths_figure_shows_the_median_path_and_its_spectrum():
                 key = {"variant": variant, "init": 0, "direction": d, "layer": 3, "activation": act,
                        "shortcut": shortcut}
                 rows.append(key | {"values": rng.standard_normal(8) + d, "radius": 1.0, "path_index": 0})
-                fits.append(key | {"h": h, "intercept": 0.0, "k_min": 1, "k_max": 2})
-                spectra_rows += [key | {"k": k, "power": float(d + 1) / k} for k in range(1, 5)]
+                fits.append(key | {"h": h, "intercept": 0.0, "h_detrended": 3.0, "k_min": 1, "k_max": 2})
+                spectra_rows += [key | {"k": k, "power": float(d + 1) / k, "power_detrended": 1.0 / k**4}
+                                 for k in range(1, 5)]
     paths, fits, spec = pd.DataFrame(rows), pd.DataFrame(fits), pd.DataFrame(spectra_rows)
     fig = path_figures.median_paths(paths, fits, spec, col_order=["relu", "linear"])
     top_left = fig.axes[0]

@@ -13,7 +13,13 @@ from netspectra.papers.sb.experiments import (
 )
 from netspectra.papers.sb.knn import knn_accuracy_grid
 from netspectra.papers.sb.manifolds import binarised_sine_grid, sine_members
-from netspectra.papers.sb.noise_regression import flat_manifold, noise_regression
+from netspectra.papers.sb.noise_regression import (
+    flat_manifold,
+    match_norm,
+    mean_norm,
+    nearest_neighbour_spacing,
+    noise_regression,
+)
 from netspectra.seeds import derived_seed
 
 TINY = dict(width=8, depth=2)
@@ -111,6 +117,18 @@ def test_knn_with_one_neighbour_fits_its_training_points():
 def test_flat_manifold_lives_in_the_first_coordinates():
     x = flat_manifold(50, 20, 4, seed=0)
     assert (x[:, 4:] == 0).all() and (x[:, :4] > 0).all() and (x[:, :4] < 1).all()
+
+
+def test_matched_norm_and_nearest_neighbour_spacing():
+    flat = flat_manifold(40, 10, 3, seed=0)
+    curved = 5 * torch.rand(40, 10, generator=torch.Generator().manual_seed(1))
+    scaled = match_norm(flat, curved)
+    assert mean_norm(scaled) == pytest.approx(mean_norm(curved), rel=1e-6)
+    ratio = scaled[flat != 0] / flat[flat != 0]
+    assert torch.allclose(ratio, ratio[0].expand_as(ratio))  # one factor for every coordinate: a pure scaling
+    grid = torch.tensor([[0.0, 0.0], [0.0, 1.0], [0.0, 3.0], [0.0, 7.0]])  # nearest: 1, 1, 2, 4
+    assert nearest_neighbour_spacing(grid, chunk_size=3) == pytest.approx(2.0)
+    assert nearest_neighbour_spacing(2 * grid) == pytest.approx(4.0)
 
 
 def test_noise_regression_pairs_runs_across_manifolds():

@@ -3,11 +3,19 @@
 - CIFAR-10 / CIFAR-100: the python pickle distribution (``cifar-10-batches-py/``, ``cifar-100-python/``).
 - MNIST: IDX files (``train-images-idx3-ubyte`` etc., optionally ``.gz``), directly in ``data_dir`` or in
   ``data_dir/MNIST/raw``.
-- With no ``data_dir``: scikit-learn's digits (1797 8×8 images shipped with the package) stand in,
-  with a fixed held-out split, resized to the shape of the dataset they replace (cifar10 -> 3×32×32,
-  mnist -> 1×28×28).
+- With no ``data_dir`` a shipped stand-in replaces the dataset, resized to the shape of the dataset it
+  replaces (cifar10 -> 3×32×32, mnist -> 1×28×28): scikit-learn's digits (1797 8×8 grey images, a fixed
+  held-out split; ``stand_in="digits"``, the default) or ``sample_patches`` (``stand_in="sample_patches"``):
+  colour 32×32 tiles cut from scikit-learn's two sample photographs. Both are also datasets of their own
+  (``dataset="digits"`` / ``"sample_patches"``), read without ``data_dir``.
 - ``size`` resizes any of them to ``size``×``size`` (quick-scale training on small inputs).
 - :func:`load_training_data` holds a seeded fraction of the training split out for validation.
+
+Every CIFAR and MNIST file is checked against its published MD5 checksum (:data:`CHECKSUMS`) before it is
+read, and a mismatch names the file. The CIFAR pickles are then read by an unpickler that builds nothing but
+dicts, lists, strings, numbers and numpy arrays, so even an unchecked file (``verify_checksums=False``, for
+the tests' tiny stand-ins) cannot run code. ``ImageData.checksum`` is the identity of the files read (their
+MD5s), which training fingerprints use instead of the folder's path.
 
 Images come back as float32 tensors ``(N, C, H, W)`` standardised per channel with the training split's
 statistics, labels as int64 ``(N,)``.
@@ -16,6 +24,8 @@ statistics, labels as int64 ``(N,)``.
 from __future__ import annotations
 
 import gzip
+import hashlib
+import io
 import pickle
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,10 +34,32 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-DATASETS = ("cifar10", "cifar100", "mnist", "digits")
-_SHAPES = {"cifar10": (3, 32), "cifar100": (3, 32), "mnist": (1, 28), "digits": (1, 8)}
-_CLASSES = {"cifar10": 10, "cifar100": 100, "mnist": 10, "digits": 10}
+DATASETS = ("cifar10", "cifar100", "mnist", "digits", "sample_patches")
+SHIPPED = ("digits", "sample_patches")  # need no data_dir; either stands in for the others without one
+_SHAPES = {"cifar10": (3, 32), "cifar100": (3, 32), "mnist": (1, 28), "digits": (1, 8), "sample_patches": (3, 32)}
+_CLASSES = {"cifar10": 10, "cifar100": 100, "mnist": 10, "digits": 10, "sample_patches": 10}
 DIGITS_TEST_FRACTION = 0.2
+PATCH = 32  # side of the sample_patches tiles (pixels of the 427×640 photographs)
+PATCH_BANDS = 5  # label = photograph index × PATCH_BANDS + vertical band of the tile: 10 classes
+
+
+# Published MD5 checksums of the distribution files: CIFAR as torchvision lists them (the python pickles of
+# https://www.cs.toronto.edu/~kriz/cifar.html); MNIST of the uncompressed IDX files, checked for .gz copies
+# after decompression (so any gzip of the right content passes).
+CHECKSUMS = {
+    "cifar10": {"data_batch_1": "c99cafc152244af753f735de768cd75f", "data_batch_2": "d4bba439e000b95fd0a9bffe97cbabec",
+                "data_batch_3": "54ebc095f3ab1f0389bbae665268c751", "data_batch_4": "634d18415352ddfa80567beed471001a",
+                "data_batch_5": "482c414d41f54cd18b22e5b47cb7c3cb", "test_batch": "40351d587109b95175f43aff81a1287e"},
+    "cifar100": {"train": "16019d7e3df5f24257cddd939b257f8d", "test": "f0ef6b0ae62326f3e7ffdfab6717acfc"},
+    "mnist": {"train-images-idx3-ubyte": "6bbc9ace898e44ae57da46a324031adb",
+              "train-labels-idx1-ubyte": "a25bea736e30d166cdddb491f175f624",
+              "t10k-images-idx3-ubyte": "2646ac647ad5339dbf082846283269ea",
+              "t10k-labels-idx1-ubyte": "27ae3e4e09519cfbb04c329615203637"},
+}
+
+
+class ChecksumError(ValueError):
+    """A dataset file whose MD5 is not the published one (corrupt, truncated, or not the real dataset)."""
 
 
 @dataclass
@@ -36,6 +68,7 @@ class ImageData:
     y: torch.Tensor
     n_classes: int
     source: str  # what was actually read, for captions and provenance
+    checksum: str = ""  # MD5 over the MD5s of the files read; "" for data shipped with a package (see source)
 
 
 def expected_files(dataset: str, data_dir: str | Path) -> list[Path]:
@@ -47,6 +80,8 @@ def expected_files(dataset: str, data_dir: str | Path) -> list[Path]:
     if dataset == "cifar100":
         base = root / "cifar-100-python"
         return [base / "train", base / "test"]
+    if dataset in SHIPPED:
+        return []
     if dataset == "mnist":
         names = ["train-images-idx3-ubyte", "train-labels-idx1-ubyte",
                  "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"]
@@ -62,13 +97,61 @@ def missing_files(dataset: str, data_dir: str | Path) -> list[Path]:
     return [p for p in expected_files(dataset, data_dir) if not present(p)]
 
 
-def _unpickle(path: Path) -> dict:
-    with open(path, "rb") as f:
-        return pickle.load(f, encoding="bytes")
+def _existing(path: Path) -> Path:
+    """``path``, or its ``.gz`` copy when only that exists."""
+    gz = path.with_name(path.name + ".gz")
+    return gz if not path.exists() and gz.exists() else path
 
 
-def read_cifar(dataset: str, data_dir: str | Path, split: str) -> tuple[np.ndarray, np.ndarray]:
-    """uint8 images ``(N, 3, 32, 32)`` and int labels of a CIFAR split ('train' or 'test')."""
+def _content(path: Path) -> bytes:
+    """The bytes of ``path`` (or of its ``.gz`` copy, decompressed)."""
+    found = _existing(path)
+    with (gzip.open if found.suffix == ".gz" else open)(found, "rb") as f:
+        return f.read()
+
+
+def _md5(dataset: str, path: Path, content: bytes, verify: bool, checksums: dict[str, str] | None) -> None:
+    """Raise ChecksumError naming ``path`` when ``verify`` and ``content`` is not the published file; record
+    the MD5 in ``checksums``."""
+    digest = hashlib.md5(content).hexdigest()
+    expected = CHECKSUMS[dataset][path.name]
+    if verify and digest != expected:
+        raise ChecksumError(f"{_existing(path)}: MD5 {digest} differs from the published {expected} of {dataset}'s "
+                            f"{path.name} (corrupt, truncated or another file; put the original there)")
+    if checksums is not None:
+        checksums[path.name] = digest
+
+
+class _ArrayUnpickler(pickle.Unpickler):
+    """Builds only what the CIFAR pickles hold (dicts, lists, bytes, numbers, numpy arrays): any other class
+    or function in a crafted file raises instead of running."""
+
+    # Python 2 pickles (the distributed files) name the first three; files written by Python 3 and numpy 2
+    # (protocol 2: bytes via _codecs.encode; protocol 5: arrays via _frombuffer) the others.
+    ALLOWED = {("numpy.core.multiarray", "_reconstruct"), ("numpy", "ndarray"), ("numpy", "dtype"),
+               ("numpy._core.multiarray", "_reconstruct"), ("_codecs", "encode"),
+               ("numpy._core.numeric", "_frombuffer"), ("numpy.core.numeric", "_frombuffer")}
+
+    def find_class(self, module, name):
+        if (module, name) not in self.ALLOWED:
+            raise pickle.UnpicklingError(f"refusing to build {module}.{name} from a dataset pickle")
+        return super().find_class(module, name)
+
+
+def _unpickle(content: bytes, path: Path) -> dict:
+    try:
+        return _ArrayUnpickler(io.BytesIO(content), encoding="bytes").load()
+    except Exception as err:
+        raise ValueError(f"{path}: not a CIFAR python pickle ({type(err).__name__}: {err})") from err
+
+
+def read_cifar(dataset: str, data_dir: str | Path, split: str, *, verify_checksums: bool = True,
+               checksums: dict[str, str] | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """uint8 images ``(N, 3, 32, 32)`` and int labels of a CIFAR split ('train' or 'test').
+
+    Each file's MD5 is checked against :data:`CHECKSUMS` before it is unpickled (``verify_checksums``);
+    ``checksums``, if given, receives ``{file name: MD5}`` of the files read.
+    """
     files = expected_files(dataset, data_dir)
     if dataset == "cifar10":
         files = files[:5] if split == "train" else files[5:]
@@ -76,29 +159,36 @@ def read_cifar(dataset: str, data_dir: str | Path, split: str) -> tuple[np.ndarr
     else:
         files = files[:1] if split == "train" else files[1:]
         label_key = b"fine_labels"
-    batches = [_unpickle(f) for f in files]
+    batches = []
+    for f in files:
+        content = _content(f)
+        _md5(dataset, f, content, verify_checksums, checksums)
+        batches.append(_unpickle(content, f))
     x = np.concatenate([b[b"data"] for b in batches]).reshape(-1, 3, 32, 32)
     y = np.concatenate([np.asarray(b[label_key]) for b in batches])
     return x, y
 
 
-def _read_idx(path: Path) -> np.ndarray:
-    opener = gzip.open if not path.exists() else open
-    path = path if path.exists() else path.with_name(path.name + ".gz")
-    with opener(path, "rb") as f:
-        data = f.read()
-    if data[:2] != b"\x00\x00" or data[2] != 8:
-        raise ValueError(f"{path} is not an unsigned-byte IDX file")
+def _read_idx(path: Path, verify_checksums: bool = True, checksums: dict[str, str] | None = None) -> np.ndarray:
+    data = _content(path)
+    _md5("mnist", path, data, verify_checksums, checksums)
+    if len(data) < 4 or data[:2] != b"\x00\x00" or data[2] != 8:
+        raise ValueError(f"{_existing(path)} is not an unsigned-byte IDX file")
     ndim = data[3]
     shape = tuple(int.from_bytes(data[4 + 4 * i: 8 + 4 * i], "big") for i in range(ndim))
+    if len(data) != 4 + 4 * ndim + int(np.prod(shape)):
+        raise ValueError(f"{_existing(path)}: {len(data)} bytes do not hold the IDX shape {shape}")
     return np.frombuffer(data, dtype=np.uint8, offset=4 + 4 * ndim).reshape(shape)
 
 
-def read_mnist(data_dir: str | Path, split: str) -> tuple[np.ndarray, np.ndarray]:
-    """uint8 images ``(N, 1, 28, 28)`` and labels of the MNIST 'train' or 'test' split."""
+def read_mnist(data_dir: str | Path, split: str, *, verify_checksums: bool = True,
+               checksums: dict[str, str] | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """uint8 images ``(N, 1, 28, 28)`` and labels of the MNIST 'train' or 'test' split (MD5s checked first,
+    as in :func:`read_cifar`)."""
     files = expected_files("mnist", data_dir)
     images, labels = (files[0], files[1]) if split == "train" else (files[2], files[3])
-    return _read_idx(images)[:, None], _read_idx(labels).astype(np.int64)
+    return (_read_idx(images, verify_checksums, checksums)[:, None],
+            _read_idx(labels, verify_checksums, checksums).astype(np.int64))
 
 
 def read_digits(split: str) -> tuple[np.ndarray, np.ndarray]:
@@ -111,6 +201,28 @@ def read_digits(split: str) -> tuple[np.ndarray, np.ndarray]:
                                            random_state=0, stratify=digits.target)
     idx = idx_train if split == "train" else idx_test
     return digits.images[idx][:, None], digits.target[idx]
+
+
+def read_sample_patches(split: str) -> tuple[np.ndarray, np.ndarray]:
+    """Colour tiles ``(N, 3, 32, 32)`` (uint8) of scikit-learn's sample photographs (china.jpg, flower.jpg).
+
+    Non-overlapping 32×32 tiles on a grid (13 × 20 per photograph, 520 in all); every fifth tile along the
+    diagonals ((row + column) % 5 == 0, 104 tiles) is the test split, the others (416) the training split.
+    Labels (10 classes) are photograph × vertical band (the tile's column in fifths of the width): arbitrary
+    but fixed, so that a loss along a path is defined. Unlike grey digits copied into three channels, the
+    channels differ, so a delta-orthogonal stem keeps full rank.
+    """
+    from sklearn.datasets import load_sample_images
+
+    images, labels = [], []
+    for index, photo in enumerate(load_sample_images().images):
+        rows, cols = photo.shape[0] // PATCH, photo.shape[1] // PATCH
+        for r in range(rows):
+            for c in range(cols):
+                if ((r + c) % 5 == 0) == (split == "test"):
+                    images.append(photo[r * PATCH:(r + 1) * PATCH, c * PATCH:(c + 1) * PATCH].transpose(2, 0, 1))
+                    labels.append(index * PATCH_BANDS + c * PATCH_BANDS // cols)
+    return np.stack(images), np.asarray(labels, dtype=np.int64)
 
 
 def _standardise(x: np.ndarray, reference: np.ndarray) -> torch.Tensor:
@@ -128,33 +240,65 @@ def _resize(images: torch.Tensor, side: int) -> torch.Tensor:
                          antialias=side < images.shape[-1])
 
 
-def load_images(dataset: str, data_dir: str | Path | None, split: str = "test", size: int | None = None) -> ImageData:
-    """Images and labels of ``split`` ('train' or 'test'); digits stand in when ``data_dir`` is None.
-
-    ``size``: side length the images are resized to (None = the dataset's own: 32 CIFAR, 28 MNIST).
-    """
-    if dataset not in DATASETS:
-        raise ValueError(f"unknown dataset {dataset!r}; valid names: {', '.join(DATASETS)}")
-    if split not in ("train", "test"):
-        raise ValueError(f"split must be 'train' or 'test', got {split!r}")
-    channels, side = _SHAPES[dataset]
-    side = size or side
-    if data_dir is None or dataset == "digits":
+def _shipped(name: str, split: str, channels: int, side: int) -> ImageData:
+    """A shipped dataset (digits or sample_patches) as ``channels``×``side``×``side`` images."""
+    if name == "digits":
         x, y = read_digits(split)
         ref, _ = read_digits("train")
         images = _resize(_standardise(x, ref), side).expand(-1, channels, -1, -1).contiguous()
         shape = f"{channels}×{side}×{side}"
         source = "scikit-learn digits" + (f" (8×8 resized to {shape})" if shape != "1×8×8" else "")
         return ImageData(images, torch.from_numpy(y).long(), 10, source)
+    x, y = read_sample_patches(split)
+    ref, _ = read_sample_patches("train")
+    if channels == 1:  # grey stand-in for MNIST: the luminance of the tiles
+        x, ref = x.mean(1, keepdims=True), ref.mean(1, keepdims=True)
+    images = _resize(_standardise(x, ref), side)
+    resized = "" if side == PATCH else f", resized to {side}×{side}"
+    source = (f"scikit-learn sample images: {'colour' if channels == 3 else 'grey'} 32×32 tiles of china.jpg and "
+              f"flower.jpg ({split}{resized})")
+    return ImageData(images, torch.from_numpy(y).long(), _CLASSES["sample_patches"], source)
+
+
+def load_images(dataset: str, data_dir: str | Path | None, split: str = "test", size: int | None = None,
+                stand_in: str = "digits", *, verify_checksums: bool = True) -> ImageData:
+    """Images and labels of ``split`` ('train' or 'test').
+
+    ``size``: side length the images are resized to (None = the dataset's own: 32 CIFAR, 28 MNIST).
+    ``stand_in`` (``digits`` or ``sample_patches``) replaces ``dataset`` when ``data_dir`` is None, at the
+    replaced dataset's channels and size; a dataset in ``data_dir`` always wins. ``verify_checksums``: check
+    every file's MD5 before reading it (turn it off only for the tests' tiny stand-in files).
+    """
+    if dataset not in DATASETS:
+        raise ValueError(f"unknown dataset {dataset!r}; valid names: {', '.join(DATASETS)}")
+    if stand_in not in SHIPPED:
+        raise ValueError(f"unknown stand-in {stand_in!r}; valid names: {', '.join(SHIPPED)}")
+    if split not in ("train", "test"):
+        raise ValueError(f"split must be 'train' or 'test', got {split!r}")
+    channels, side = _SHAPES[dataset]
+    side = size or side
+    if dataset in SHIPPED:
+        return _shipped(dataset, split, channels, side)
+    if data_dir is None:
+        data = _shipped(stand_in, split, channels, side)
+        data.source += f" standing in for {dataset} (no data_dir)" if stand_in != "digits" else ""
+        return data
     missing = missing_files(dataset, data_dir)
     if missing:
         raise FileNotFoundError(f"{dataset} not found: missing {', '.join(map(str, missing))}")
-    reader = read_mnist if dataset == "mnist" else lambda d, s: read_cifar(dataset, d, s)
+    checksums: dict[str, str] = {}
+
+    def reader(d, s):
+        if dataset == "mnist":
+            return read_mnist(d, s, verify_checksums=verify_checksums, checksums=checksums)
+        return read_cifar(dataset, d, s, verify_checksums=verify_checksums, checksums=checksums)
+
     x, y = reader(data_dir, split)
     ref, _ = reader(data_dir, "train")
     resized = "" if side == _SHAPES[dataset][1] else f", resized to {side}×{side}"
+    identity = hashlib.md5(" ".join(f"{k}:{v}" for k, v in sorted(checksums.items())).encode()).hexdigest()
     return ImageData(_resize(_standardise(x, ref), side), torch.from_numpy(np.asarray(y)).long(),
-                     _CLASSES[dataset], f"{dataset} ({split}{resized}) from {data_dir}")
+                     _CLASSES[dataset], f"{dataset} ({split}{resized}) from {data_dir}", identity)
 
 
 def holdout_split(n: int, fraction: float, seed: int) -> tuple[np.ndarray, np.ndarray]:
@@ -167,19 +311,20 @@ def holdout_split(n: int, fraction: float, seed: int) -> tuple[np.ndarray, np.nd
 
 
 def load_training_data(dataset: str, data_dir: str | Path | None, validation_fraction: float, seed: int,
-                       size: int | None = None, max_train: int | None = None) -> tuple[ImageData, ImageData]:
+                       size: int | None = None, max_train: int | None = None, *,
+                       verify_checksums: bool = True) -> tuple[ImageData, ImageData]:
     """The training split as (train, validation): ``validation_fraction`` of it held out, seeded.
 
     Both parts are standardised with the statistics of the whole training split; the test split is
     never read, so it stays untouched for later evaluation. ``max_train`` keeps a seeded subset of the
     training part (tiny-scale tests).
     """
-    data = load_images(dataset, data_dir, "train", size)
+    data = load_images(dataset, data_dir, "train", size, verify_checksums=verify_checksums)
     train, val = holdout_split(len(data.y), validation_fraction, seed)
     if max_train is not None and max_train < len(train):
         train = np.sort(np.random.default_rng(seed + 1).permutation(train)[:max_train])
     train, val = torch.from_numpy(train), torch.from_numpy(val)
     used = f"{len(train)} for training, " if max_train is not None else ""
     source = f"{data.source}, {used}{len(val)} of {len(data.y)} training images held out for validation"
-    return (ImageData(data.x[train], data.y[train], data.n_classes, source),
-            ImageData(data.x[val], data.y[val], data.n_classes, source))
+    return (ImageData(data.x[train], data.y[train], data.n_classes, source, data.checksum),
+            ImageData(data.x[val], data.y[val], data.n_classes, source, data.checksum))

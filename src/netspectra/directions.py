@@ -7,6 +7,8 @@ only the parameters it moves.
 
 from __future__ import annotations
 
+import math
+
 import torch
 import torch.nn.functional as F
 from torch import nn
@@ -67,6 +69,28 @@ def gradient_direction(model: nn.Module, x: torch.Tensor, y: torch.Tensor) -> di
             b.copy_(state[n])
     model.train(was_training)
     return normalise({n: g.detach() for n, g in zip(params, grads)})
+
+
+def parameter_norm(model: nn.Module, names: list[str] | None = None) -> float:
+    """Frobenius norm of the parameters ``names`` of ``model`` taken together (default: all of them)."""
+    params = dict(model.named_parameters())
+    return float(torch.sqrt(sum((params[n].detach().double() ** 2).sum() for n in (names or params))))
+
+
+def layer_moves(model: nn.Module, direction: dict[str, torch.Tensor], radius: float) -> dict[str, float]:
+    """How far the end of a path moves each layer: ``radius·|D_l| / |W_l|`` per name in ``model.layer_names``.
+
+    ``|·|`` is the Frobenius norm over the layer's parameters (its module prefix); a layer the direction does
+    not touch moves 0. With D of unit norm over all N weights, a layer of n_l weights gets |D_l| ≈ √(n_l/N).
+    """
+    params = dict(model.named_parameters())
+    moves = {}
+    for layer in model.layer_names:
+        names = [n for n in params if n.startswith(layer + ".")]
+        w = parameter_norm(model, names) if names else 0.0
+        d = math.sqrt(float(sum((direction[n].double() ** 2).sum() for n in names if n in direction)))
+        moves[layer] = radius * d / w if w > 0 else float("nan")
+    return moves
 
 
 def make_direction(model: nn.Module, kind: str, seed: int, x: torch.Tensor | None = None,

@@ -33,17 +33,27 @@ Usage::
     result.params    # the trained stacked parameters (the same tensors, updated in place)
 
 ``loss_fn(output, target)`` is written for ONE member (it runs inside ``vmap``) and returns a scalar.
+
+Long runs: ``progress="sb-fig1 training"`` names the progress lines (step of total, mean member loss, time
+left; a tqdm bar on a terminal), and ``checkpoint=Checkpointer(state_dir, fingerprint(job settings))``
+(:mod:`netspectra.checkpoints`) saves the full state every few minutes and resumes it after a kill, ending
+with exactly the tables of an uninterrupted run. :func:`optimise` and :func:`optimise_minibatch` are the same
+loops for any stacked parameters and member losses (e.g. the F-Principle's batched tanh MLPs).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
 import pandas as pd
 import torch
 from torch import nn
 from torch.func import functional_call, vmap
+
+from . import checkpoints
+from .checkpoints import Checkpointer, Tables
+from .progress import Progress
 
 OPTIMIZERS = ("adam", "sgd")
 
@@ -135,17 +145,20 @@ def member_losses(base: nn.Module, stacked: StackedParams, inputs: torch.Tensor,
 
 @dataclass
 class EnsembleResult:
-    """What :func:`train_ensemble` returns.
+    """What :func:`train_ensemble` and :func:`optimise` return.
 
     ``losses``: DataFrame with columns run (int), step (int), loss (float); the loss at step s is that of
     the parameters after s updates, recorded every ``loss_every`` steps and at ``n_steps``.
-    ``records``: the concatenated rows returned by ``record_fn`` (empty DataFrame without one).
+    ``tables``: the rows the record function returned, by table name (:class:`netspectra.checkpoints.Tables`);
+    ``records``: the table ``records`` (what a record function returns as one DataFrame or list of rows;
+    empty DataFrame without one).
     ``params``: the trained stacked parameters.
     """
 
     losses: pd.DataFrame
     records: pd.DataFrame
     params: StackedParams
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
 
 
 def _make_optimizer(name: str, params: list[torch.Tensor], learning_rate: float, **kwargs) -> torch.optim.Optimizer:
@@ -157,10 +170,142 @@ def _make_optimizer(name: str, params: list[torch.Tensor], learning_rate: float,
     raise ValueError(f"unknown optimizer {name!r}; valid names: {', '.join(OPTIMIZERS)}")
 
 
-def _rows(out: Any) -> list[pd.DataFrame]:
-    if out is None:
-        return []
-    return [out if isinstance(out, pd.DataFrame) else pd.DataFrame(out)]
+def _check_leaves(stacked: StackedParams) -> list[torch.Tensor]:
+    leaves = list(stacked.values())
+    if not all(p.is_leaf and p.requires_grad for p in leaves):
+        raise ValueError("stacked parameters must be leaf tensors that require grad (use stack_params/init_stacked)")
+    return leaves
+
+
+def _restore(stacked: StackedParams, opt: torch.optim.Optimizer, state: dict[str, Any]) -> Tables:
+    """Load the parameters, optimiser and RNG state of a checkpoint; return the tables recorded so far."""
+    with torch.no_grad():
+        for name, p in stacked.items():
+            p.copy_(state["params"][name])
+    opt.load_state_dict(state["optimizer"])
+    checkpoints.set_rng_state(state["rng"])
+    return Tables.from_state(state["tables"])
+
+
+def _snapshot(stacked: StackedParams, opt: torch.optim.Optimizer, tables: Tables) -> dict[str, Any]:
+    return {"params": {n: p.detach() for n, p in stacked.items()}, "optimizer": opt.state_dict(),
+            "rng": checkpoints.rng_state(), "tables": tables.state()}
+
+
+def optimise(stacked: StackedParams, losses_of: Callable[[StackedParams], torch.Tensor], *, n_steps: int,
+             learning_rate: float, record_every: int, record_fn: Callable[[int, StackedParams], Any] | None = None,
+             optimizer: str = "adam", optimizer_options: Mapping[str, Any] | None = None, loss_every: int = 1,
+             checkpoint: Checkpointer | None = None, progress: str = "training") -> EnsembleResult:
+    """Full-batch training of stacked parameters: the loop of :func:`train_ensemble` for any member losses.
+
+    ``losses_of(stacked)`` returns the loss of every member, shape (M,); the optimiser steps on their sum,
+    so member m's gradient is that of its own loss. ``record_fn(step, stacked)`` runs under ``no_grad`` at
+    steps 0, record_every, 2·record_every, ... and at ``n_steps`` and returns rows for
+    :class:`netspectra.checkpoints.Tables` (a DataFrame, a list of row dicts, ``{table: rows}`` or None).
+
+    With ``checkpoint`` the newest checkpoint of its fingerprint is resumed and the full state (parameters,
+    optimiser, RNG, loss log and the tables so far) is saved as often as it asks and at the end; a resumed
+    run returns exactly the result of an uninterrupted one (on the same device). Progress (step of total,
+    mean member loss, time left) goes to :class:`netspectra.progress.Progress` under the name ``progress``.
+    The stacked tensors are updated in place.
+    """
+    if n_steps < 0 or record_every < 1 or loss_every < 1:
+        raise ValueError("need n_steps >= 0, record_every >= 1 and loss_every >= 1")
+    leaves = _check_leaves(stacked)
+    opt = _make_optimizer(optimizer, leaves, learning_rate, **dict(optimizer_options or {}))
+    loss_steps = sorted(set(range(0, n_steps + 1, loss_every)) | {n_steps})
+    loss_log = torch.empty(len(loss_steps), n_members(stacked), device=leaves[0].device, dtype=leaves[0].dtype)
+    record_steps = set(range(0, n_steps + 1, record_every)) | {n_steps}
+    tables, slot, start = Tables(), 0, 0
+    state = checkpoint.resume(leaves[0].device) if checkpoint is not None else None
+    if state is not None:
+        tables = _restore(stacked, opt, state)
+        loss_log.copy_(state["loss_log"])
+        slot, start = state["slot"], state["step"]
+
+    def save(step: int) -> None:
+        checkpoint.save(step, _snapshot(stacked, opt, tables) | {"loss_log": loss_log, "slot": slot})
+
+    with Progress(n_steps, progress, start=min(start, n_steps)) as bar:
+        for step in range(start, n_steps + 1):
+            # Saved before the step runs: the state after ``step`` updates, the rows of the earlier steps.
+            if checkpoint is not None and checkpoint.due(step):
+                save(step)
+            if record_fn is not None and step in record_steps:
+                with torch.no_grad():
+                    tables.add(record_fn(step, stacked))
+            if step == n_steps:
+                with torch.no_grad():
+                    loss_log[slot] = losses_of(stacked)
+                break
+            losses = losses_of(stacked)
+            if step == loss_steps[slot]:
+                loss_log[slot] = losses.detach()
+                slot += 1
+            opt.zero_grad(set_to_none=True)
+            # The sum keeps the members' gradients apart: d(sum)/d(theta_m) = d(loss_m)/d(theta_m).
+            losses.sum().backward()
+            opt.step()
+            bar.update(loss=losses.detach().mean)  # evaluated only when shown
+    if checkpoint is not None and start <= n_steps:
+        save(n_steps + 1)  # finished: a rerun returns this result without training
+    log = loss_log.cpu()
+    m = log.shape[1]
+    loss_df = pd.DataFrame({
+        "run": torch.arange(m).repeat(len(loss_steps)).numpy(),
+        "step": torch.tensor(loss_steps).repeat_interleave(m).numpy(),
+        "loss": log.flatten().double().numpy(),
+    })
+    frames = tables.frames()
+    return EnsembleResult(losses=loss_df, records=frames.get("records", pd.DataFrame()), params=stacked,
+                          tables=frames)
+
+
+def optimise_minibatch(stacked: StackedParams, batch_losses: Callable[[StackedParams, torch.Tensor], torch.Tensor],
+                       *, n_examples: int, n_epochs: int, batch_size: int, learning_rate: float, seed: int,
+                       record_fn: Callable[[int, StackedParams], Any] | None = None, optimizer: str = "adam",
+                       checkpoint: Checkpointer | None = None, progress: str = "training") -> EnsembleResult:
+    """Mini-batch training of stacked parameters; every member sees the same shuffled batches.
+
+    Each epoch shuffles ``range(n_examples)`` with a generator seeded by ``seed`` (one stream over all epochs)
+    and steps on ``batch_losses(stacked, indices).sum()`` for consecutive batches of ``batch_size`` indices
+    (the last one may be smaller). ``record_fn(epoch, stacked)`` runs under ``no_grad`` before training
+    (epoch 0) and after every epoch. Checkpoints (at epoch ends, as often as ``checkpoint`` asks, counted
+    in epochs) hold the parameters, optimiser, the shuffling generator, RNG and the tables so far.
+    ``losses`` of the result is empty (record the losses in ``record_fn``).
+    """
+    if n_epochs < 0 or batch_size < 1:
+        raise ValueError("need n_epochs >= 0 and batch_size >= 1")
+    leaves = _check_leaves(stacked)
+    opt = _make_optimizer(optimizer, leaves, learning_rate)
+    g = torch.Generator().manual_seed(seed)
+    tables, start = Tables(), 0
+    state = checkpoint.resume(leaves[0].device) if checkpoint is not None else None
+    if state is not None:
+        tables = _restore(stacked, opt, state)
+        g.set_state(state["generator"])
+        start = state["step"]
+    elif record_fn is not None:
+        with torch.no_grad():
+            tables.add(record_fn(0, stacked))
+    with Progress(n_epochs, progress, unit="epoch", start=min(start, n_epochs)) as bar:
+        for epoch in range(start + 1, n_epochs + 1):
+            order = torch.randperm(n_examples, generator=g).to(leaves[0].device)
+            for idx in torch.split(order, batch_size):
+                opt.zero_grad(set_to_none=True)
+                losses = batch_losses(stacked, idx)
+                losses.sum().backward()
+                opt.step()
+            if record_fn is not None:
+                with torch.no_grad():
+                    tables.add(record_fn(epoch, stacked))
+            bar.update(loss=losses.detach().mean)  # evaluated only when shown
+            # Saved after the epoch's rows: ``step`` = epochs done.
+            if checkpoint is not None and (checkpoint.due(epoch) or epoch == n_epochs):
+                checkpoint.save(epoch, _snapshot(stacked, opt, tables) | {"generator": g.get_state()})
+    frames = tables.frames()
+    return EnsembleResult(losses=pd.DataFrame(columns=["run", "step", "loss"]),
+                          records=frames.get("records", pd.DataFrame()), params=stacked, tables=frames)
 
 
 def train_ensemble(base: nn.Module, stacked: StackedParams, inputs: torch.Tensor, targets: torch.Tensor,
@@ -169,56 +314,28 @@ def train_ensemble(base: nn.Module, stacked: StackedParams, inputs: torch.Tensor
                    record_fn: Callable[[int, StackedParams], Any] | None = None,
                    optimizer: str = "adam", optimizer_options: Mapping[str, Any] | None = None,
                    member_inputs: bool = False, member_targets: bool = False, loss_every: int = 1,
-                   compile: bool = False) -> EnsembleResult:
+                   compile: bool = False, checkpoint: Checkpointer | None = None,
+                   progress: str = "training") -> EnsembleResult:
     """Full-batch training of all members at once; one optimiser state per member.
 
     Shapes: ``inputs`` (N, ...) shared, or (M, N, ...) with ``member_inputs``; likewise ``targets``.
     ``loss_fn(output, target) -> scalar`` is written for one member. ``record_fn(step, stacked)`` is called
     under ``no_grad`` at steps 0, record_every, 2·record_every, ... and at ``n_steps``; it returns a
-    DataFrame, a list of row dicts, or None. ``compile=True`` wraps the loss in ``torch.compile`` (faster
-    on CPU for small MLPs once compiled; compilation takes tens of seconds and needs a C++ compiler).
-    The stacked tensors are updated in place and returned in the result.
+    DataFrame, a list of row dicts, ``{table name: rows}`` (``result.tables``) or None. ``compile=True`` wraps
+    the loss in ``torch.compile`` (faster on CPU for small MLPs once compiled; compilation takes tens of
+    seconds and needs a C++ compiler). ``checkpoint``: resume and save the full state (:func:`optimise`);
+    the data and the initial parameters enter its fingerprint. The stacked tensors are updated in place and
+    returned in the result.
     """
-    if n_steps < 0 or record_every < 1 or loss_every < 1:
-        raise ValueError("need n_steps >= 0, record_every >= 1 and loss_every >= 1")
-    leaves = list(stacked.values())
-    if not all(p.is_leaf and p.requires_grad for p in leaves):
-        raise ValueError("stacked parameters must be leaf tensors that require grad (use stack_params/init_stacked)")
-    opt = _make_optimizer(optimizer, leaves, learning_rate, **dict(optimizer_options or {}))
+    _check_leaves(stacked)
 
     def losses_of(params):
         return member_losses(base, params, inputs, targets, loss_fn, member_inputs=member_inputs,
                              member_targets=member_targets)
 
-    losses_fn = torch.compile(losses_of, dynamic=False) if compile else losses_of
-    loss_steps = sorted(set(range(0, n_steps + 1, loss_every)) | {n_steps})
-    loss_log = torch.empty(len(loss_steps), n_members(stacked), device=leaves[0].device, dtype=leaves[0].dtype)
-    record_steps = set(range(0, n_steps + 1, record_every)) | {n_steps}
-    records: list[pd.DataFrame] = []
-    slot = 0
-    for step in range(n_steps + 1):
-        if record_fn is not None and step in record_steps:
-            with torch.no_grad():
-                records += _rows(record_fn(step, stacked))
-        if step == n_steps:
-            with torch.no_grad():
-                loss_log[slot] = losses_fn(stacked)
-            break
-        losses = losses_fn(stacked)
-        if step == loss_steps[slot]:
-            loss_log[slot] = losses.detach()
-            slot += 1
-        opt.zero_grad(set_to_none=True)
-        # The sum keeps the members' gradients apart: d(sum)/d(theta_m) = d(loss_m)/d(theta_m).
-        losses.sum().backward()
-        opt.step()
-    log = loss_log.cpu()
-    m = log.shape[1]
-    loss_df = pd.DataFrame({
-        "run": torch.arange(m).repeat(len(loss_steps)).numpy(),
-        "step": torch.tensor(loss_steps).repeat_interleave(m).numpy(),
-        "loss": log.flatten().double().numpy(),
-    })
-    rec_df = pd.concat(records, ignore_index=True) if records else pd.DataFrame()
-    return EnsembleResult(losses=loss_df, records=rec_df, params=stacked)
-
+    if checkpoint is not None:
+        checkpoint = checkpoint.extended(checkpoints.tensor_digest(inputs, targets, *stacked.values()))
+    return optimise(stacked, torch.compile(losses_of, dynamic=False) if compile else losses_of, n_steps=n_steps,
+                    learning_rate=learning_rate, record_every=record_every, record_fn=record_fn,
+                    optimizer=optimizer, optimizer_options=optimizer_options, loss_every=loss_every,
+                    checkpoint=checkpoint, progress=progress)

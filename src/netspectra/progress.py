@@ -36,8 +36,10 @@ class Progress:
     """Counts ``total`` units of work (steps, epochs, directions, ...) of ``what``.
 
     ``update(n, **metrics)`` advances by ``n`` and remembers the latest metrics (loss, accuracy, ...), which
-    the next line or the bar shows. ``start`` resumes the count (a job resumed from a checkpoint). Use as a
-    context manager, or call ``close()``, to log the final line.
+    the next line or the bar shows; a metric may be a function of no arguments, called only when a line or
+    the bar shows it (a loop on a GPU then synchronises only for the lines it logs). ``start`` resumes the
+    count (a job resumed from a checkpoint). Use as a context manager, or call ``close()``, to log the final
+    line.
     """
 
     def __init__(self, total: int, what: str, *, unit: str = "step", start: int = 0, every_seconds: float = 10.0,
@@ -46,10 +48,19 @@ class Progress:
         self.done, self.start_count, self.metrics = int(start), int(start), {}
         self.t0 = self.last = time.monotonic()
         self.logged = None  # the count of the last logged line
+        self.pending = {}  # metrics given as functions, evaluated when shown
+        self.bar_every, self.bar_last = 1.0, -math.inf  # bar postfix refreshed at most once a second
         use_bar = sys.stderr.isatty() if bar is None else bar
         self.bar = tqdm(total=self.total, initial=self.done, desc=what, unit=unit, leave=False) if use_bar else None
 
+    def _evaluate(self) -> None:
+        for k, f in self.pending.items():
+            v = f()
+            self.metrics[k] = float(v) if hasattr(v, "__float__") and not isinstance(v, int) else v
+        self.pending = {}
+
     def line(self) -> str:
+        self._evaluate()
         elapsed = time.monotonic() - self.t0
         rate = (self.done - self.start_count) / elapsed if elapsed > 0 else 0.0
         left = (self.total - self.done) / rate if rate > 0 else math.inf
@@ -60,14 +71,20 @@ class Progress:
 
     def update(self, n: int = 1, **metrics) -> None:
         self.done += n
-        self.metrics.update({k: float(v) if hasattr(v, "__float__") and not isinstance(v, int) else v
-                             for k, v in metrics.items()})
+        for k, v in metrics.items():
+            if callable(v):
+                self.pending[k] = v
+            else:
+                self.pending.pop(k, None)
+                self.metrics[k] = float(v) if hasattr(v, "__float__") and not isinstance(v, int) else v
+        now = time.monotonic()
         if self.bar is not None:
             self.bar.update(n)
-            if metrics:
+            if metrics and (now - self.bar_last >= self.bar_every or self.done >= self.total):
+                self.bar_last = now
+                self._evaluate()
                 self.bar.set_postfix({k: _value(v) for k, v in self.metrics.items()}, refresh=False)
             return
-        now = time.monotonic()
         if now - self.last >= self.every:
             self.last, self.logged = now, self.done
             logger.info(self.line())

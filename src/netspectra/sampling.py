@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import torch
 from torch import nn
 
-from .directions import make_direction
+from .directions import layer_moves, make_direction, parameter_norm, select_parameters
 from .paths import LOSS, PathEvaluator, sample_indices
 from .seeds import seed_for
 
@@ -50,25 +51,45 @@ def path_rows(evaluator: PathEvaluator, direction: dict[str, torch.Tensor], ts: 
     ], ignore_index=True)
 
 
+def path_radius(model: nn.Module, direction: str, radius: float | None, radius_relative: float | None) -> float:
+    """The path length: ``radius``, or ``radius_relative`` × the norm of the parameters ``direction`` moves."""
+    if (radius is None) == (radius_relative is None):
+        raise ValueError("give exactly one of radius and radius_relative")
+    if radius is not None:
+        return float(radius)
+    return float(radius_relative) * parameter_norm(model, select_parameters(model, direction))
+
+
+def median_layer_move(model: nn.Module, d: dict[str, torch.Tensor], radius: float) -> float:
+    """Median over the layers the direction moves of ``radius·|D_l| / |W_l|`` (see ``directions.layer_moves``)."""
+    moves = [m for m in layer_moves(model, d, radius).values() if m > 0]
+    return float(np.median(moves)) if moves else float("nan")
+
+
 def sample_model_paths(model: nn.Module, x: torch.Tensor, y: torch.Tensor, *, direction: str,
-                       n_directions: int, n_points: int, radius: float, layers: str | list,
-                       max_paths_per_layer: int | None, batchnorm: str, chunk: int, seed: int) -> pd.DataFrame:
+                       n_directions: int, n_points: int, radius: float | None = None, layers: str | list,
+                       max_paths_per_layer: int | None, batchnorm: str, chunk: int, seed: int,
+                       radius_relative: float | None = None) -> pd.DataFrame:
     """Paths ``f_l(x, W + t·D)``, t on ``n_points`` values in [0, radius], for ``n_directions`` directions.
 
-    A random subset of at most ``max_paths_per_layer`` (unit, position, image) entries of every layer is
-    kept (the same subset for all points of a path). Returns one row per path: direction, layer (index in
-    ``model.layer_names``), layer_name, path_index (flat index into the layer's (B, C, H, W) output),
-    radius and values (float32, length ``n_points``). ``layers`` may include ``loss``: the loss path of the
-    batch (x, y), recorded as layer ``len(model.layer_names)`` named ``loss``.
+    Give ``radius`` (|D| = 1, so the path ends at distance ``radius`` from W) or ``radius_relative`` (the
+    radius as a fraction of the norm of the parameters the direction moves, so it grows with the weights,
+    e.g. after training). A random subset of at most ``max_paths_per_layer`` (unit, position, image) entries
+    of every layer is kept (the same subset for all points of a path). Returns one row per path: direction,
+    layer (index in ``model.layer_names``), layer_name, path_index (flat index into the layer's (B, C, H, W)
+    output), radius (absolute), values (float32, length ``n_points``) and layer_move (median over the moved
+    layers of how far the path's end moves a layer relative to its weights' norm). ``layers`` may include
+    ``loss``: the loss path of the batch (x, y), recorded as layer ``len(model.layer_names)`` named ``loss``.
     """
     names = resolve_layers(model, layers)
     evaluator = PathEvaluator(model, x, names, batchnorm=batchnorm, chunk=chunk, targets=y)
+    radius = path_radius(model, direction, radius, radius_relative)
     ts = torch.linspace(0.0, radius, n_points, device=x.device)
     tables = []
     for j in range(n_directions):
         select = selection(evaluator, max_paths_per_layer, seed, j)
         d = make_direction(model, direction, seed_for(seed, j, 2), x, y)
-        tables.append(path_rows(evaluator, d, ts, select, j))
+        tables.append(path_rows(evaluator, d, ts, select, j, layer_move=median_layer_move(model, d, radius)))
     return pd.concat(tables, ignore_index=True)
 
 

@@ -22,19 +22,26 @@ SCHEMAS: dict[str, dict[str, str]] = {
         "experiment": "str", "variant": "str", "init": "int", "direction": "int", "layer": "int",
         "layer_name": "str", "path_index": "int", "radius": "float", "values": "list",
     },
+    # power: the configured estimator (default the paper's plain DFT); power_detrended: the same paths linearly
+    # detrended and Hann-windowed (spectra.ESTIMATORS["detrended"]), with the same normalisation and weighting
     "spectra": {
         "experiment": "str", "variant": "str", "init": "int", "direction": "int", "layer": "int",
-        "layer_name": "str", "k": "int", "power": "float", "n_paths": "int",
+        "layer_name": "str", "k": "int", "power": "float", "power_detrended": "float", "n_paths": "int",
     },
+    # h of both estimators, and their floors: the h each gives the smoothest path it keeps (powerlaw.floor_h)
+    # at the same path length and fit range; an h at its floor cannot be told from a straight line (parabola)
     "fits": {
         "experiment": "str", "variant": "str", "init": "int", "direction": "int", "layer": "int",
-        "layer_name": "str", "h": "float", "intercept": "float", "r2": "float", "k_min": "int", "k_max": "int",
+        "layer_name": "str", "h": "float", "intercept": "float", "r2": "float", "h_detrended": "float",
+        "intercept_detrended": "float", "r2_detrended": "float", "h_floor": "float", "h_detrended_floor": "float",
+        "k_min": "int", "k_max": "int",
     },
-    # rr-fig1: one path per (slope, nu) grid point with the power-law fit of its magnitude spectrum
+    # rr-fig1: paths per (slope, nu) grid point and direction with the power-law fits of their spectra
     "transition_paths": {
-        "experiment": "str", "slope": "float", "nu": "float", "layer": "int", "layer_name": "str",
-        "path_index": "int", "radius": "float", "values": "list", "h": "float", "intercept": "float",
-        "r2": "float", "k_min": "int", "k_max": "int",
+        "experiment": "str", "slope": "float", "nu": "float", "direction": "int", "layer": "int",
+        "layer_name": "str", "path_index": "int", "radius": "float", "values": "list", "h": "float",
+        "intercept": "float", "r2": "float", "h_detrended": "float", "intercept_detrended": "float",
+        "r2_detrended": "float", "h_floor": "float", "h_detrended_floor": "float", "k_min": "int", "k_max": "int",
     },
     # rr-fig6: mean band correlation of the two summands of a residual block, per (direction, block, band)
     "branch_correlation": {
@@ -130,11 +137,16 @@ SCHEMAS: dict[str, dict[str, str]] = {
         "figure": "str", "paper": "str", "claim": "str", "statistic": "str", "value": "float", "comparison": "str",
         "threshold": "float", "holds": "bool", "note": "str", "scale": "str",
     },
-    # netspectra roughness (CLI): h per layer of a user's model
+    # netspectra.roughness / `netspectra roughness`: h per layer of a user's model, with the estimator used and
+    # its floor (the h of a smooth path at the same length and fit range)
     "roughness": {
         "model": "str", "layer": "int", "layer_name": "str", "h": "float", "h_std": "float", "intercept": "float",
-        "r2": "float", "k_min": "int", "k_max": "int", "n_paths": "int", "n_directions": "int", "n_points": "int",
-        "radius": "float", "direction_kind": "str",
+        "r2": "float", "k_min": "int", "k_max": "int", "floor_h": "float", "estimator": "str", "n_paths": "int",
+        "n_left_out": "int", "n_directions": "int", "n_points": "int", "radius": "float", "direction_kind": "str",
+    },
+    # `netspectra spectrum`: amplitude per input-space frequency of a user's model (netspectra.input_spectrum)
+    "input_spectrum": {
+        "model": "str", "k": "int", "amplitude": "float", "target_amplitude": "float", "normalised_amplitude": "float",
     },
 }
 

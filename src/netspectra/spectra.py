@@ -57,13 +57,38 @@ def power(magnitudes: np.ndarray, normalise: str = "none", weight: str = "none")
     return pw
 
 
+LINEAR_FLOOR = 1e-10  # detrended energy below this fraction of a path's own (mean removed): a straight line
+
+
 def average_power(paths: np.ndarray, *, normalise: str = "none", weight: str = "none", detrend: str = "none",
                   window: str = "none") -> tuple[np.ndarray, int]:
-    """Mean power spectrum over the paths ``(n_paths, N)`` -> ``((N//2,), number of paths used)``."""
+    """Mean power spectrum over the paths ``(n_paths, N)`` -> ``((N//2,), number of paths used)``.
+
+    With ``normalise="path_norm"`` constant paths are left out, and after ``detrend="linear"`` so are straight
+    lines (a ReLU unit active along the whole path): what detrending leaves of them is float rounding, which
+    normalising would blow up to white noise.
+    """
     pw = power(magnitude_spectrum(paths, detrend, window), normalise, weight)
+    if normalise == "path_norm" and detrend == "linear":
+        p = np.asarray(paths, dtype=np.float64)
+        own = ((p - p.mean(-1, keepdims=True)) ** 2).sum(-1)
+        left = (signal.detrend(p, axis=-1, type="linear") ** 2).sum(-1)
+        pw[left <= LINEAR_FLOOR * own] = np.nan
     used = ~np.isnan(pw).any(axis=-1)
     mean = pw[used].mean(axis=0) if used.any() else np.full(pw.shape[-1], np.nan)
     return mean, int(used.sum())
+
+
+def estimator_powers(paths: np.ndarray, **options) -> tuple[np.ndarray, np.ndarray, int]:
+    """Mean power spectra of ``paths`` ``(n_paths, N)`` by the configured estimator and by the detrended one.
+
+    ``options``: normalise, weight, detrend, window of :func:`average_power`. Returns ``(power,
+    power_detrended, number of paths used by the first)``, each spectrum ``(N//2,)``; the second applies
+    ``ESTIMATORS["detrended"]`` (linear detrend + Hann) with the same normalisation and weighting.
+    """
+    pw, used = average_power(paths, **options)
+    detrended, _ = average_power(paths, **(options | ESTIMATORS["detrended"]))
+    return pw, detrended, used
 
 
 def dft(y: torch.Tensor) -> torch.Tensor:

@@ -21,8 +21,6 @@ gradients are zeroed, so it cannot touch the others); the metrics row of that in
 
 from __future__ import annotations
 
-import hashlib
-import json
 import math
 import time
 from collections.abc import Callable, Sequence
@@ -37,6 +35,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from . import checkpoints
+from .progress import Progress
 from .seeds import seed_for
 from .stacking import member_outputs
 
@@ -85,11 +84,6 @@ def check_job(model: dict[str, Any], members: Sequence[dict[str, Any]]) -> None:
         raise ValueError("averaging groups (groups > 1) need shortcut: false")
     if len({m.get("slope") for m in members}) > 1 and kwargs["activation"] != "leaky_relu":
         raise ValueError(f"a slope grid needs activation leaky_relu, not {kwargs['activation']!r}")
-
-
-def fingerprint(config: dict[str, Any]) -> str:
-    """Short hash of everything a training run depends on (JSON with sorted keys)."""
-    return hashlib.sha256(json.dumps(config, sort_keys=True, default=str).encode()).hexdigest()[:16]
 
 
 def lr_factor(step: int, steps_per_epoch: int, recipe: Recipe) -> float:
@@ -152,28 +146,17 @@ def evaluate(model: nn.Module, x: torch.Tensor, y: torch.Tensor, m: int) -> tupl
     return loss / len(y), correct / len(y)
 
 
-def _rng_state() -> dict[str, Any]:
-    state = {"torch": torch.get_rng_state()}
-    if torch.cuda.is_available():
-        state["cuda"] = torch.cuda.get_rng_state_all()
-    return state
-
-
-def _set_rng_state(state: dict[str, Any]) -> None:
-    torch.set_rng_state(state["torch"].cpu())
-    if "cuda" in state and torch.cuda.is_available():
-        torch.cuda.set_rng_state_all([s.cpu() for s in state["cuda"]])
-
-
 def train(model: nn.Module, seeds: Sequence[int], train_x: torch.Tensor, train_y: torch.Tensor,
           val_x: torch.Tensor, val_y: torch.Tensor, recipe: Recipe, *, checkpoint_dir: str | Path | None = None,
           run_fingerprint: str = "", keep_epochs: Sequence[int] = (),
-          log: Callable[[str], None] = print) -> pd.DataFrame:
+          log: Callable[[str], None] = print, progress: str = "training") -> pd.DataFrame:
     """Train the stacked ``model`` (M members, member m seeded by ``seeds[m]``) for ``recipe.n_epochs``.
 
     ``train_x`` ``(N, C, S, S)`` and ``val_x`` are on the model's device. With ``checkpoint_dir`` the
     newest good checkpoint of ``run_fingerprint`` there is resumed and one is written after every epoch
-    (and at epoch 0); checkpoints other than ``keep_epochs`` and the two newest are pruned.
+    (and at epoch 0); checkpoints other than ``keep_epochs`` and the two newest are pruned. Progress lines
+    (:class:`netspectra.progress.Progress`, named ``progress``) give the step, epoch, batch loss and accuracy
+    and the time left.
 
     Returns the metrics, one row per member and logged interval (``log_every_steps`` steps, and the end of
     each epoch, whose row also holds the validation loss and accuracy; NaN elsewhere). ``loss`` and
@@ -199,7 +182,7 @@ def train(model: nn.Module, seeds: Sequence[int], train_x: torch.Tensor, train_y
             return
         checkpoints.save({
             "fingerprint": run_fingerprint, "epoch": epoch, "model": model.state_dict(),
-            "optimizer": opt.state_dict(), "scheduler": sched.state_dict(), "rng": _rng_state(),
+            "optimizer": opt.state_dict(), "scheduler": sched.state_dict(), "rng": checkpoints.rng_state(),
             "alive": alive.cpu(), "metrics": rows, "seconds": seconds_before + time.perf_counter() - started,
         }, checkpoints.epoch_path(checkpoint_dir, epoch))
         checkpoints.prune(checkpoint_dir, keep_epochs)
@@ -210,7 +193,7 @@ def train(model: nn.Module, seeds: Sequence[int], train_x: torch.Tensor, train_y
         model.load_state_dict(state["model"])
         opt.load_state_dict(state["optimizer"])
         sched.load_state_dict(state["scheduler"])
-        _set_rng_state(state["rng"])
+        checkpoints.set_rng_state(state["rng"])
         alive = state["alive"].to(dev)
         rows = {c: list(state["metrics"][c]) for c in METRIC_COLUMNS}
         epoch, seconds_before = state["epoch"], state["seconds"]
@@ -220,6 +203,7 @@ def train(model: nn.Module, seeds: Sequence[int], train_x: torch.Tensor, train_y
 
     x_pad = F.pad(train_x, (recipe.crop_padding,) * 4)
     model.train()
+    bar = Progress(recipe.n_epochs * steps_per_epoch, progress, start=epoch * steps_per_epoch)
     while epoch < recipe.n_epochs and bool(alive.any()):
         epoch += 1
         idx, offsets, flips = (t.to(dev) for t in epoch_plan(seeds, n, epoch, recipe, steps_per_epoch))
@@ -250,6 +234,9 @@ def train(model: nn.Module, seeds: Sequence[int], train_x: torch.Tensor, train_y
             sched.step()
             loss_sum += torch.where(ok, losses.detach(), 0.0)
             correct += (out.argmax(-1) == y).sum(0)
+            # Shown every ~10 s: the batch's mean loss and accuracy over the members still training.
+            bar.update(epoch=f"{epoch}/{recipe.n_epochs}", loss=losses.detach()[ok].mean,
+                       accuracy=(out.argmax(-1) == y).float().mean(0)[ok].mean)
             end_of_epoch = s + 1 == steps_per_epoch
             if (s + 1 - interval_start) % recipe.log_every_steps and not end_of_epoch:
                 continue
@@ -263,8 +250,10 @@ def train(model: nn.Module, seeds: Sequence[int], train_x: torch.Tensor, train_y
             loss_sum.zero_()
             correct.zero_()
             alive_before = alive.clone()
-        log(f"epoch {epoch}/{recipe.n_epochs}: {int(alive.sum())}/{m} members alive")
+        log(f"epoch {epoch}/{recipe.n_epochs}: {int(alive.sum())}/{m} members alive, mean validation accuracy "
+            f"{float(val_acc[alive].mean()) if bool(alive.any()) else float('nan'):.3f}")
         checkpoint()
+    bar.close()
     return pd.DataFrame(rows).astype({"member": int, "epoch": int, "step": int, "diverged": bool})
 
 

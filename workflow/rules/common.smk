@@ -57,6 +57,12 @@ def data_config():
     return {"data_dir": config.get("data_dir"), "device": config["device"]}
 
 
+def training_state(name):
+    """Where a training job keeps its resumable state, results/state/<rule>[/<wildcards>] (not an output, so
+    Snakemake keeps it when the job fails or is killed; a rerun resumes it), and how often it saves it."""
+    return {"state_dir": f"{RESULTS}/state/{name}", "checkpoint_every_minutes": config["checkpoint_every_minutes"]}
+
+
 # Conda environments the rules name (used only with --sdm conda; the default run needs no conda).
 # Paths are relative to workflow/rules/, where the rules that name them live.
 CONDA_ENV = "../../envs/netspectra.yaml"

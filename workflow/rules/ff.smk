@@ -8,9 +8,7 @@ include: "functions/ff.smk"
 
 FF = config["ff"]
 FF_DIR = f"{RESULTS}/ff"
-
-if len(FF["fig4"]["dense_exponents"]) != len(FF["fig4"]["signal_exponents"]):
-    raise ValueError("ff.fig4: dense_exponents needs one entry per signal_exponents entry")
+FF_TRAIN_THREADS = 1  # small coordinate MLPs: one thread per job, two jobs side by side (see sb.smk)
 
 
 rule ff_train_images:
@@ -22,13 +20,16 @@ rule ff_train_images:
         outputs=f"{FF_DIR}/images_outputs.parquet",
     log:
         f"{RESULTS}/logs/ff_train_images.log",
+    benchmark:
+        f"{RESULTS}/benchmarks/ff_train_images.tsv"
     conda:
         CONDA_ENV_GPU
-    threads: 2
+    threads: FF_TRAIN_THREADS
     params:
         cfg=FF["fig1"],
         data=data_config(),
         seed=config["seed"],
+        state=training_state("ff_train_images"),
     script:
         "../scripts/ff_train_images.py"
 
@@ -42,6 +43,8 @@ rule ff_fig1:
         **figure_outputs("ff-fig1"),
     log:
         f"{RESULTS}/logs/ff_fig1.log",
+    benchmark:
+        f"{RESULTS}/benchmarks/ff_fig1.tsv"
     conda:
         CONDA_ENV
     threads: 1
@@ -57,9 +60,11 @@ rule ff_ntk:
         spectra=f"{FF_DIR}/ntk_spectra.parquet",
     log:
         f"{RESULTS}/logs/ff_ntk.log",
+    benchmark:
+        f"{RESULTS}/benchmarks/ff_ntk.tsv"
     conda:
         CONDA_ENV_GPU
-    threads: 2
+    threads: FF_TRAIN_THREADS
     params:
         cfg=FF["fig2"],
         data=data_config(),
@@ -76,6 +81,8 @@ rule ff_fig2:
         **figure_outputs("ff-fig2"),
     log:
         f"{RESULTS}/logs/ff_fig2.log",
+    benchmark:
+        f"{RESULTS}/benchmarks/ff_fig2.tsv"
     conda:
         CONDA_ENV
     threads: 1
@@ -92,6 +99,8 @@ rule ff_train_fits:
         functions=f"{FF_DIR}/fits_functions.parquet",
     log:
         f"{RESULTS}/logs/ff_train_fits.log",
+    benchmark:
+        f"{RESULTS}/benchmarks/ff_train_fits.tsv"
     conda:
         CONDA_ENV_GPU
     # Small networks: per-step overhead dominates and a second thread only spins (paper scale: GPU).
@@ -100,6 +109,7 @@ rule ff_train_fits:
         cfg=FF["fig3"],
         data=data_config(),
         seed=config["seed"],
+        state=training_state("ff_train_fits"),
     script:
         "../scripts/ff_train_fits.py"
 
@@ -113,6 +123,8 @@ rule ff_fig3:
         **figure_outputs("ff-fig3"),
     log:
         f"{RESULTS}/logs/ff_fig3.log",
+    benchmark:
+        f"{RESULTS}/benchmarks/ff_fig3.tsv"
     conda:
         CONDA_ENV
     threads: 1
@@ -127,13 +139,16 @@ rule ff_train_sparse:
         sweep=f"{FF_DIR}/sparse_sweep.parquet",
     log:
         f"{RESULTS}/logs/ff_train_sparse.log",
+    benchmark:
+        f"{RESULTS}/benchmarks/ff_train_sparse.tsv"
     conda:
         CONDA_ENV_GPU
-    threads: 2
+    threads: FF_TRAIN_THREADS
     params:
         cfg=FF["fig4"],
         data=data_config(),
         seed=config["seed"],
+        state=training_state("ff_train_sparse"),
     script:
         "../scripts/ff_train_sparse.py"
 
@@ -145,6 +160,8 @@ rule ff_fig4:
         **figure_outputs("ff-fig4"),
     log:
         f"{RESULTS}/logs/ff_fig4.log",
+    benchmark:
+        f"{RESULTS}/benchmarks/ff_fig4.tsv"
     conda:
         CONDA_ENV
     threads: 1

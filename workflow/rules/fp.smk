@@ -21,6 +21,8 @@ rule fp_train_mnist:
         f"{RESULTS}/fp/mnist_{{fig}}.parquet",
     log:
         f"{RESULTS}/logs/fp_train_mnist/{{fig}}.log",
+    benchmark:
+        f"{RESULTS}/benchmarks/fp_train_mnist/{{fig}}.tsv"
     wildcard_constraints:
         fig="fig1|fig3",
     conda:
@@ -28,6 +30,7 @@ rule fp_train_mnist:
     threads: FP_TRAIN_THREADS
     params:
         job=fp_mnist_job,
+        state=lambda w: training_state(f"fp_train_mnist/{w.fig}"),
     script:
         "../scripts/fp_train_mnist.py"
 
@@ -37,6 +40,8 @@ rule fp_train_image:
         **{name: f"{RESULTS}/fp/{{experiment}}/{name}.parquet" for name in FP_IMAGE_TABLES},
     log:
         f"{RESULTS}/logs/fp_train_image/{{experiment}}.log",
+    benchmark:
+        f"{RESULTS}/benchmarks/fp_train_image/{{experiment}}.tsv"
     wildcard_constraints:
         experiment="image|image_fig5",
     conda:
@@ -44,6 +49,7 @@ rule fp_train_image:
     threads: FP_TRAIN_THREADS
     params:
         job=lambda w: fp_job(w.experiment),
+        state=lambda w: training_state(f"fp_train_image/{w.experiment}"),
     script:
         "../scripts/fp_train_image.py"
 
@@ -53,6 +59,8 @@ rule fp_train_curve:
         **{name: f"{RESULTS}/fp/{{experiment}}/{name}.parquet" for name in FP_CURVE_TABLES},
     log:
         f"{RESULTS}/logs/fp_train_curve/{{experiment}}.log",
+    benchmark:
+        f"{RESULTS}/benchmarks/fp_train_curve/{{experiment}}.tsv"
     wildcard_constraints:
         experiment="flipped|wide",
     conda:
@@ -60,6 +68,7 @@ rule fp_train_curve:
     threads: FP_TRAIN_THREADS
     params:
         job=lambda w: fp_job(w.experiment),
+        state=lambda w: training_state(f"fp_train_curve/{w.experiment}"),
     script:
         "../scripts/fp_train_curve.py"
 
@@ -71,6 +80,8 @@ rule fp_fig1:
         **figure_outputs("fp-fig1"),
     log:
         f"{RESULTS}/logs/fp_fig1.log",
+    benchmark:
+        f"{RESULTS}/benchmarks/fp_fig1.tsv"
     conda:
         CONDA_ENV
     threads: 1
@@ -87,6 +98,8 @@ rule fp_fig2:
         **figure_outputs("fp-fig2"),
     log:
         f"{RESULTS}/logs/fp_fig2.log",
+    benchmark:
+        f"{RESULTS}/benchmarks/fp_fig2.tsv"
     conda:
         CONDA_ENV
     threads: 1
@@ -103,6 +116,8 @@ rule fp_fig3:
         **figure_outputs("fp-fig3"),
     log:
         f"{RESULTS}/logs/fp_fig3.log",
+    benchmark:
+        f"{RESULTS}/benchmarks/fp_fig3.tsv"
     conda:
         CONDA_ENV
     threads: 1
@@ -119,6 +134,8 @@ rule fp_fig4:
         **figure_outputs("fp-fig4"),
     log:
         f"{RESULTS}/logs/fp_fig4.log",
+    benchmark:
+        f"{RESULTS}/benchmarks/fp_fig4.tsv"
     conda:
         CONDA_ENV
     threads: 1
@@ -135,6 +152,8 @@ rule fp_fig5:
         **figure_outputs("fp-fig5"),
     log:
         f"{RESULTS}/logs/fp_fig5.log",
+    benchmark:
+        f"{RESULTS}/benchmarks/fp_fig5.tsv"
     conda:
         CONDA_ENV
     threads: 1
@@ -153,6 +172,8 @@ rule fp_fig6:
         **figure_outputs("fp-fig6"),
     log:
         f"{RESULTS}/logs/fp_fig6.log",
+    benchmark:
+        f"{RESULTS}/benchmarks/fp_fig6.tsv"
     conda:
         CONDA_ENV
     threads: 1
@@ -169,6 +190,8 @@ rule fp_fig7:
         **figure_outputs("fp-fig7"),
     log:
         f"{RESULTS}/logs/fp_fig7.log",
+    benchmark:
+        f"{RESULTS}/benchmarks/fp_fig7.tsv"
     conda:
         CONDA_ENV
     threads: 1

@@ -6,8 +6,6 @@
 include: "functions/report.smk"
 
 
-validate(config.setdefault("report", {}), "../schemas/report.schema.yaml")
-
 claims_plan()  # fail at parse time on a bad report.claims_figures
 
 

@@ -6,7 +6,7 @@
 include: "functions/rr_paths.smk"
 
 
-SAMPLING_KEYS = ("radius", "direction", "n_points", "batch_size")
+SAMPLING_KEYS = ("radius", "radius_relative", "direction", "n_points", "batch_size")
 
 check_path_experiments()
 
@@ -23,6 +23,8 @@ rule sample_paths:
         f"{RESULTS}/rr/paths/{{experiment}}/{{shard}}.parquet",
     log:
         f"{RESULTS}/logs/sample_paths/{{experiment}}/{{shard}}.log",
+    benchmark:
+        f"{RESULTS}/benchmarks/sample_paths/{{experiment}}/{{shard}}.tsv"
     conda:
         CONDA_ENV_GPU
     threads: 2

@@ -37,6 +37,8 @@ rule rr_train:
         checkpoints=directory(f"{TRAINING}/{{training}}/{{job}}/checkpoints"),
     log:
         f"{RESULTS}/logs/rr_train/{{training}}/{{job}}.log",
+    benchmark:
+        f"{RESULTS}/benchmarks/rr_train/{{training}}/{{job}}.tsv"
     conda:
         CONDA_ENV_GPU
     threads: 2

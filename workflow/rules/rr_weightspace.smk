@@ -17,6 +17,8 @@ rule rr_transition_paths:
         f"{RESULTS}/rr/transition/rr-fig1.parquet",
     log:
         f"{RESULTS}/logs/rr_transition_paths.log",
+    benchmark:
+        f"{RESULTS}/benchmarks/rr_transition_paths.tsv"
     conda:
         CONDA_ENV_GPU
     threads: 2
@@ -37,31 +39,26 @@ rule rr_fig1:
         CONDA_ENV
     threads: 1
     params:
-        **figure_params("rr-fig1", detrend=config["rr"]["fig1"]["detrend"], window=config["rr"]["fig1"]["window"]),
+        **figure_params("rr-fig1", estimator=config["rr"]["fig1"]["estimator"]),
     script:
         "../scripts/figure.py"
 
 
-# ---------------------------------------------------------------- rr-fig4: path of median h
+# ---------------------------------------------------------------- rr-fig4: loss path of median h (b: last layer)
 rule rr_fig4:
     input:
         paths=experiment_path_files("rr-fig4"),
         fits=f"{RESULTS}/rr/fits/rr-fig4.parquet",
         spectra=rr_spectra("rr-fig4"),
     output:
-        **figure_outputs("rr-fig4"),
+        **figure_outputs("rr-fig4", panels=("a", "b")),
     log:
         f"{RESULTS}/logs/rr_fig4.log",
     conda:
         CONDA_ENV
     threads: 1
     params:
-        **figure_params(
-            "rr-fig4",
-            activations=config["rr"]["paths"]["rr-fig4"]["grid"]["activation"],
-            detrend=config["rr"]["paths"]["rr-fig4"]["spectra"]["detrend"],
-            window=config["rr"]["paths"]["rr-fig4"]["spectra"]["window"],
-        ),
+        **figure_params("rr-fig4", activations=config["rr"]["paths"]["rr-fig4"]["grid"]["activation"]),
     script:
         "../scripts/figure.py"
 
@@ -72,6 +69,8 @@ rule rr_branch_correlation:
         f"{RESULTS}/rr/correlation/rr-fig6/{{activation}}.parquet",
     log:
         f"{RESULTS}/logs/rr_branch_correlation/{{activation}}.log",
+    benchmark:
+        f"{RESULTS}/benchmarks/rr_branch_correlation/{{activation}}.tsv"
     wildcard_constraints:
         activation="[a-z_]+",
     conda:
@@ -119,7 +118,12 @@ rule rr_fig7:
         CONDA_ENV
     threads: 1
     params:
-        **figure_params("rr-fig7", ylabel=rr_spectra_ylabel(config["rr"]["paths"]["rr-fig7"]["spectra"]), hue="version"),
+        **figure_params(
+            "rr-fig7",
+            ylabel=rr_spectra_ylabel(config["rr"]["paths"]["rr-fig7"]["spectra"]),
+            ylabel_detrended=rr_spectra_ylabel(config["rr"]["paths"]["rr-fig7"]["spectra"] | DETRENDED),
+            hue="version",
+        ),
     script:
         "../scripts/figure.py"
 
@@ -163,6 +167,8 @@ rule rr_layerwise_paths:
         spectra=f"{RESULTS}/rr/layerwise/rr-fig15/spectra.parquet",
     log:
         f"{RESULTS}/logs/rr_layerwise_paths.log",
+    benchmark:
+        f"{RESULTS}/benchmarks/rr_layerwise_paths.tsv"
     conda:
         CONDA_ENV_GPU
     threads: 2

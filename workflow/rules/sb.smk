@@ -10,6 +10,10 @@ SB = config["sb"]
 SB_DIR = f"{RESULTS}/sb"
 SB_SETTINGS = list(SB["fig1"]["amplitudes"])
 SB_PANELS = tuple("abcdefghij"[: len(SB_SETTINGS)])
+# One torch thread per training job: a 256-wide MLP on a few hundred points is too small for a second thread
+# to pay (measured on the shared 2-core machine: with 2 threads sb_train_sines took 256 CPU s and 373 s, with 1
+# thread 52 CPU s and 135 s); --cores 2 runs two jobs side by side instead, and a job's time is its CPU time.
+SB_TRAIN_THREADS = 1
 
 sb_check_config()
 
@@ -23,11 +27,14 @@ rule sb_train_sines:
         snapshots=f"{SB_DIR}/sines_snapshots.parquet",
     log:
         f"{RESULTS}/logs/sb_train_sines.log",
+    benchmark:
+        f"{RESULTS}/benchmarks/sb_train_sines.tsv"
     conda:
         CONDA_ENV_GPU
-    threads: 2
+    threads: SB_TRAIN_THREADS
     params:
         job=sb_job("fig1"),
+        state=training_state("sb_train_sines"),
     script:
         "../scripts/sb_train_sines.py"
 
@@ -40,6 +47,8 @@ rule sb_fig1:
         **figure_outputs("sb-fig1", panels=SB_PANELS),
     log:
         f"{RESULTS}/logs/sb_fig1.log",
+    benchmark:
+        f"{RESULTS}/benchmarks/sb_fig1.tsv"
     conda:
         CONDA_ENV
     threads: 1
@@ -56,6 +65,8 @@ rule sb_fig6:
         **figure_outputs("sb-fig6"),
     log:
         f"{RESULTS}/logs/sb_fig6.log",
+    benchmark:
+        f"{RESULTS}/benchmarks/sb_fig6.tsv"
     conda:
         CONDA_ENV
     threads: 1
@@ -71,11 +82,14 @@ rule sb_train_robustness:
         robustness=f"{SB_DIR}/robustness.parquet",
     log:
         f"{RESULTS}/logs/sb_train_robustness.log",
+    benchmark:
+        f"{RESULTS}/benchmarks/sb_train_robustness.tsv"
     conda:
         CONDA_ENV_GPU
-    threads: 2
+    threads: SB_TRAIN_THREADS
     params:
         job=sb_job("fig5"),
+        state=training_state("sb_train_robustness"),
     script:
         "../scripts/sb_train_robustness.py"
 
@@ -87,6 +101,8 @@ rule sb_fig5:
         **figure_outputs("sb-fig5"),
     log:
         f"{RESULTS}/logs/sb_fig5.log",
+    benchmark:
+        f"{RESULTS}/benchmarks/sb_fig5.tsv"
     conda:
         CONDA_ENV
     threads: 1
@@ -103,11 +119,14 @@ rule sb_train_manifold:
         loss=f"{SB_DIR}/manifold_loss.parquet",
     log:
         f"{RESULTS}/logs/sb_train_manifold.log",
+    benchmark:
+        f"{RESULTS}/benchmarks/sb_train_manifold.tsv"
     conda:
         CONDA_ENV_GPU
-    threads: 2
+    threads: SB_TRAIN_THREADS
     params:
         job=sb_job("fig3"),
+        state=training_state("sb_train_manifold"),
     script:
         "../scripts/sb_train_manifold.py"
 
@@ -120,6 +139,8 @@ rule sb_fig3:
         **figure_outputs("sb-fig3"),
     log:
         f"{RESULTS}/logs/sb_fig3.log",
+    benchmark:
+        f"{RESULTS}/benchmarks/sb_fig3.tsv"
     conda:
         CONDA_ENV
     threads: 1
@@ -135,11 +156,14 @@ rule sb_train_classification_grid:
         accuracy=f"{SB_DIR}/classification_accuracy.parquet",
     log:
         f"{RESULTS}/logs/sb_train_classification_grid.log",
+    benchmark:
+        f"{RESULTS}/benchmarks/sb_train_classification_grid.tsv"
     conda:
         CONDA_ENV_GPU
-    threads: 2
+    threads: SB_TRAIN_THREADS
     params:
         job=sb_job("fig4"),
+        state=training_state("sb_train_classification_grid"),
     script:
         "../scripts/sb_train_classification_grid.py"
 
@@ -151,6 +175,8 @@ rule sb_fig4:
         **figure_outputs("sb-fig4"),
     log:
         f"{RESULTS}/logs/sb_fig4.log",
+    benchmark:
+        f"{RESULTS}/benchmarks/sb_fig4.tsv"
     conda:
         CONDA_ENV
     threads: 1
@@ -168,14 +194,17 @@ rule sb_train_decision_maps:
         accuracy=f"{SB_DIR}/decision_maps/k{{k}}_L{{L}}_accuracy.parquet",
     log:
         f"{RESULTS}/logs/sb_train_decision_maps/{{k}}/{{L}}.log",
+    benchmark:
+        f"{RESULTS}/benchmarks/sb_train_decision_maps/{{k}}/{{L}}.tsv"
     wildcard_constraints:
         k=r"\d+",
         L=r"\d+",
     conda:
         CONDA_ENV_GPU
-    threads: 2
+    threads: SB_TRAIN_THREADS
     params:
         job=lambda wc: sb_job("decision_maps", frequency=int(wc.k), n_petals=int(wc.L)),
+        state=lambda wc: training_state(f"sb_train_decision_maps/{wc.k}/{wc.L}"),
     script:
         "../scripts/sb_train_decision_maps.py"
 
@@ -189,6 +218,8 @@ rule sb_fig2:
         **figure_outputs("sb-fig2"),
     log:
         f"{RESULTS}/logs/sb_fig2.log",
+    benchmark:
+        f"{RESULTS}/benchmarks/sb_fig2.tsv"
     conda:
         CONDA_ENV
     threads: 1
@@ -207,6 +238,8 @@ rule sb_knn:
         radial=f"{SB_DIR}/radial_spectra.parquet",
     log:
         f"{RESULTS}/logs/sb_knn.log",
+    benchmark:
+        f"{RESULTS}/benchmarks/sb_knn.tsv"
     conda:
         CONDA_ENV
     threads: 1
@@ -220,10 +253,13 @@ rule sb_fig10:
     input:
         accuracy=rules.sb_knn.output.accuracy,
         radial=rules.sb_knn.output.radial,
+        dnn_accuracy=sb_map("accuracy", SB["fig10"]["spectrum"]["frequency"], SB["fig10"]["spectrum"]["n_petals"]),
     output:
         **figure_outputs("sb-fig10"),
     log:
         f"{RESULTS}/logs/sb_fig10.log",
+    benchmark:
+        f"{RESULTS}/benchmarks/sb_fig10.tsv"
     conda:
         CONDA_ENV
     threads: 1
@@ -239,11 +275,14 @@ rule sb_train_noise_regression:
         loss=f"{SB_DIR}/noise_regression_loss.parquet",
     log:
         f"{RESULTS}/logs/sb_train_noise_regression.log",
+    benchmark:
+        f"{RESULTS}/benchmarks/sb_train_noise_regression.tsv"
     conda:
         CONDA_ENV_GPU
-    threads: 2
+    threads: SB_TRAIN_THREADS
     params:
         job=sb_job("fig7"),
+        state=training_state("sb_train_noise_regression"),
     script:
         "../scripts/sb_train_noise_regression.py"
 
@@ -255,6 +294,8 @@ rule sb_fig7:
         **figure_outputs("sb-fig7"),
     log:
         f"{RESULTS}/logs/sb_fig7.log",
+    benchmark:
+        f"{RESULTS}/benchmarks/sb_fig7.tsv"
     conda:
         CONDA_ENV
     threads: 1
@@ -271,11 +312,14 @@ rule sb_train_path_classifier:
         metrics=f"{SB_DIR}/path_classifier_metrics.parquet",
     log:
         f"{RESULTS}/logs/sb_train_path_classifier.log",
+    benchmark:
+        f"{RESULTS}/benchmarks/sb_train_path_classifier.tsv"
     conda:
         CONDA_ENV_GPU
-    threads: 2
+    threads: SB_TRAIN_THREADS
     params:
         job=sb_job("fig8_9"),
+        state=training_state("sb_train_path_classifier"),
     script:
         "../scripts/sb_train_path_classifier.py"
 
@@ -288,9 +332,11 @@ rule sb_input_paths:
         images=f"{SB_DIR}/input_path_images.parquet",
     log:
         f"{RESULTS}/logs/sb_input_paths.log",
+    benchmark:
+        f"{RESULTS}/benchmarks/sb_input_paths.tsv"
     conda:
         CONDA_ENV_GPU
-    threads: 2
+    threads: SB_TRAIN_THREADS
     params:
         job=sb_job("fig8_9"),
     script:
@@ -306,6 +352,8 @@ rule sb_fig8_9:
         **figure_outputs("sb-fig8", "sb-fig9"),
     log:
         f"{RESULTS}/logs/sb_fig8_9.log",
+    benchmark:
+        f"{RESULTS}/benchmarks/sb_fig8_9.tsv"
     conda:
         CONDA_ENV
     threads: 1

@@ -2,7 +2,7 @@
 
 import torch
 
-from netspectra import device, io
+from netspectra import checkpoints, device, io
 from netspectra.papers.ff import experiments
 from netspectra.papers.ff.images import load_image
 
@@ -22,8 +22,10 @@ def label(spec):
 
 
 images = [load_image(spec, cfg["image_size"], data["data_dir"]) for spec in cfg["images"]]
+# Resumable; the images enter the fingerprint as the digest of the training data, not as file paths.
+checkpoint = checkpoints.for_job(snakemake.params.state, {"cfg": cfg, "seed": seed})  # noqa: F821
 tables = experiments.image_regression(images, [label(s) for s in cfg["images"]], [s["kind"] for s in cfg["images"]],
-                                      cfg, seed=seed, device=device.resolve(data["device"]))
+                                      cfg, seed=seed, device=device.resolve(data["device"]), checkpoint=checkpoint)
 for name in ("psnr", "curves", "outputs"):
     io.write_table(tables[name], snakemake.output[name], schema=f"ff_image_{name}",  # noqa: F821
                    rule="ff_train_images", config=cfg | {"data": data}, seed=seed)

@@ -3,7 +3,7 @@
 
 import torch
 
-from netspectra import device, io
+from netspectra import checkpoints, device, io
 from netspectra.papers.fp import experiments
 
 io.log_output(snakemake.log)  # noqa: F821
@@ -11,7 +11,7 @@ io.log_output(snakemake.log)  # noqa: F821
 job = snakemake.params.job  # noqa: F821 (injected by Snakemake)
 torch.set_num_threads(snakemake.threads)  # noqa: F821
 tables = experiments.run_image(job, delta_kind=job["delta_kind"], device=device.resolve(job["device"]),
-                                  seed=job["seed"])
+                               seed=job["seed"], checkpoint=checkpoints.for_job(snakemake.params.state, job))  # noqa: F821
 job["data_source"] = tables["losses"]["data_source"].iloc[0]
 for name, table in tables.items():
     io.write_table(table, snakemake.output[name], schema=f"fp_{name}", rule="fp_train_image", config=job,  # noqa: F821

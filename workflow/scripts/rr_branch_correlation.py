@@ -14,7 +14,7 @@ job = snakemake.params.job  # noqa: F821 (injected by Snakemake)
 torch.set_num_threads(snakemake.threads)  # noqa: F821
 dev = device.resolve(job["device"])
 x, _, n_classes, source = image_batch.first_batch(job["dataset"], job["data_dir"], job["split"], job["batch_size"],
-                                                  job["seed"], dev, job["input_size"])
+                                                  job["seed"], dev, job["input_size"], job["stand_in"])
 model_options = dict(job["model"], activation=job["activation"])
 model = build_model(image_batch.fitted_spec(model_options, x, n_classes), seed=seed_for(job["seed"], 0)).to(dev)
 filters = branch_correlation.gaussian_bands(job["n_points"], job["n_bins"], job["band_width"])

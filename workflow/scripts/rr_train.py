@@ -32,12 +32,15 @@ slopes = [m["slope"] for m in members] if all("slope" in m for m in members) els
 models = [build_model(spec | ({"slope": m["slope"]} if "slope" in m else {}), seed=s) for m, s in zip(members, seeds)]
 model = stacking.stack_models(models, slopes).to(dev)
 
-# Everything the trajectory depends on; the device, data location and exported epochs are not part of it.
-run_fingerprint = training.fingerprint({"spec": spec, "members": members, "seeds": seeds, "recipe": recipe_cfg,
-                                        "data": train.source, "n_val": len(val.y)})
+# Everything the trajectory depends on, the training code included. Not the device, the exported epochs or the
+# logging interval (checkpoints.NOT_RESULTS: changing them never restarts training), and not the data's
+# location: the data enters as the checksum of its files (or, for shipped stand-ins, their description).
+run_fingerprint = checkpoints.fingerprint({"spec": spec, "members": members, "seeds": seeds, "recipe": recipe_cfg,
+                                           "data": train.checksum or train.source, "n_train": len(train.y),
+                                           "n_val": len(val.y), "code": checkpoints.code_digest()})
 metrics = training.train(model, seeds, train.x.to(dev), train.y.to(dev), val.x.to(dev), val.y.to(dev), recipe,
                          checkpoint_dir=job["state_dir"], run_fingerprint=run_fingerprint,
-                         keep_epochs=job["export_epochs"], log=log)
+                         keep_epochs=job["export_epochs"], log=log, progress=f"rr_train {job['training']}/{job['job']}")
 
 # One row per member and logged interval, described by the job's model options and the member's values.
 info = [{"run": m["run"], "seed": s, "slope": float(m.get("slope", spec.get("slope", 0.01)))}

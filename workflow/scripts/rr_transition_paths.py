@@ -1,5 +1,5 @@
-"""Rule rr_transition_paths (rr-fig1): one path of one network over a grid of LeakyReLU slope × shortcut
-weight ν, with the power-law fit of every path's magnitude spectrum."""
+"""Rule rr_transition_paths (rr-fig1): the loss path (and last-layer paths) of one network over a grid of
+LeakyReLU slope × shortcut weight ν, with the power-law fit of every path's spectrum by both estimators."""
 
 import numpy as np
 import torch
@@ -14,16 +14,18 @@ job = snakemake.params.job  # noqa: F821 (injected by Snakemake)
 torch.set_num_threads(snakemake.threads)  # noqa: F821
 dev = device.resolve(job["device"])
 x, y, n_classes, source = image_batch.first_batch(job["dataset"], job["data_dir"], job["split"], job["batch_size"],
-                                                  job["seed"], dev, job["input_size"])
+                                                  job["seed"], dev, job["input_size"], job["stand_in"])
 spec = image_batch.fitted_spec(job["model"], x, n_classes)
 table = transition_paths(spec, {"slope": job["slopes"], "nu": job["nus"]}, x, y, n_points=job["n_points"],
-                         radius=job["radius"], layer=job["layer"], n_paths=job["n_paths"],
-                         batchnorm=job["batchnorm"], chunk=job["chunk"], seed=job["seed"])
+                         radius=job["radius"], layers=job["layers"], n_paths=job["n_paths"],
+                         n_directions=job["n_directions"], batchnorm=job["batchnorm"], chunk=job["chunk"],
+                         seed=job["seed"])
 k = spectra.frequencies(job["n_points"])
-k_min, k_max = job["fit"]["k_min"], job["fit"]["k_max"] or job["n_points"] // 4
-magnitudes = spectra.magnitude_spectrum(np.stack(table["values"].to_numpy()), job["detrend"], job["window"])
-fit = powerlaw.fit(k, magnitudes, k_min, k_max)
-table = table.assign(**fit, k_min=k_min, k_max=k_max)
+k_min, k_max = job["fit"]["k_min"], job["fit"]["k_max"] or powerlaw.default_k_max(job["n_points"])
+values = np.stack(table["values"].to_numpy())
+power = spectra.magnitude_spectrum(values) ** 2
+detrended = spectra.magnitude_spectrum(values, **spectra.ESTIMATORS["detrended"]) ** 2
+table = table.assign(**powerlaw.fit_estimators(k, power, detrended, k_min, k_max), k_min=k_min, k_max=k_max)
 table.insert(0, "experiment", job["experiment"])
 for key, value in job["model"].items():
     if key not in table:

@@ -14,7 +14,8 @@ jobs = snakemake.params.job["variants"]  # noqa: F821 (injected by Snakemake)
 torch.set_num_threads(snakemake.threads)  # noqa: F821
 first = jobs[0]  # data, device and seed are the experiment's, shared by its variants
 dev = device.resolve(first["device"])
-data = datasets.load_images(first["dataset"], first["data_dir"], first["split"], first.get("input_size"))
+data = datasets.load_images(first["dataset"], first["data_dir"], first["split"], first.get("input_size"),
+                            stand_in=first["stand_in"])
 
 
 def variant_table(job, trained_weights):
@@ -32,7 +33,9 @@ def variant_table(job, trained_weights):
             model.load_state_dict(checkpoints.member_weights(weights, job["model"], run=init))
         table = sample_model_paths(
             model, x, y, direction=job["direction"], n_directions=job["n_directions"], n_points=job["n_points"],
-            radius=job["radius"], layers=job["layers"], max_paths_per_layer=job["max_paths_per_layer"],
+            # radius_relative (a fraction of the weights' norm) replaces the absolute radius where it is set
+            radius=None if job["radius_relative"] else job["radius"], radius_relative=job["radius_relative"],
+            layers=job["layers"], max_paths_per_layer=job["max_paths_per_layer"],
             batchnorm=job["batchnorm"], chunk=job["chunk"], seed=seed_for(job["seed"], init, 7),
         )
         table.insert(0, "init", init)

@@ -3,7 +3,7 @@ per (k, L, run) of one ensemble; training accuracy at sigmoid > 0.5 every record
 
 import torch
 
-from netspectra import io
+from netspectra import checkpoints, io
 from netspectra.device import resolve
 from netspectra.papers.sb.experiments import train_classification
 from netspectra.papers.sb.manifolds import binarised_sine_grid
@@ -18,6 +18,7 @@ inputs, labels, members = binarised_sine_grid(job["frequencies"], job["n_petals"
 result = train_classification(
     inputs, labels, members, seeds=[seed + 1 + r for r in range(len(members))], width=job["network"]["width"],
     depth=job["network"]["depth"], n_steps=job["n_steps"], learning_rate=job["learning_rate"],
-    record_every=job["record_every"], device=resolve(job["device"]))
+    record_every=job["record_every"], device=resolve(job["device"]),
+    checkpoint=checkpoints.for_job(snakemake.params.state, job), progress="sb-fig4 training")  # noqa: F821
 io.write_table(result["history"], snakemake.output.accuracy, schema="sb_accuracy",  # noqa: F821
                rule="sb_train_classification_grid", config=job, seed=seed)

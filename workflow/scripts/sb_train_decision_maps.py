@@ -5,7 +5,7 @@ import numpy as np
 import pandas as pd
 import torch
 
-from netspectra import io
+from netspectra import checkpoints, io
 from netspectra.device import resolve
 from netspectra.papers.sb.experiments import evaluate_grid, train_classification
 from netspectra.papers.sb.manifolds import binarised_sine_grid
@@ -23,7 +23,9 @@ members = pd.DataFrame({"seed": np.arange(n_seeds)})
 result = train_classification(
     inputs[0], labels.repeat(n_seeds, 1), members, seeds=[seed + 1 + s for s in range(n_seeds)],
     width=job["network"]["width"], depth=job["network"]["depth"], n_steps=job["n_steps"],
-    learning_rate=job["learning_rate"], record_every=job["n_steps"], device=resolve(job["device"]))
+    learning_rate=job["learning_rate"], record_every=job["n_steps"], device=resolve(job["device"]),
+    checkpoint=checkpoints.for_job(snakemake.params.state, job),  # noqa: F821
+    progress=f"sb decision maps k={k} L={L} training")
 coords, logits = evaluate_grid(result["base"], result["params"], job["grid_half_width"], job["grid_points"])
 n = len(coords)
 maps = pd.DataFrame({"seed": np.repeat(np.arange(n_seeds), n * n), "x": np.tile(np.tile(coords, n), n_seeds),

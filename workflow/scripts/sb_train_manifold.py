@@ -5,7 +5,7 @@ import numpy as np
 import pandas as pd
 import torch
 
-from netspectra import io
+from netspectra import checkpoints, io
 from netspectra.device import resolve
 from netspectra.papers.sb.experiments import train_regression
 from netspectra.papers.sb.manifolds import flower_dataset, sine_members
@@ -25,7 +25,8 @@ result = train_regression(
     inputs.repeat_interleave(runs, dim=0), targets.repeat(len(petals), 1), ks, amps.repeat(len(petals), 1), members,
     seeds=[seed + 1 + r for r in members["replicate"]],  # same init for run r on every manifold
     width=job["network"]["width"], depth=job["network"]["depth"], n_steps=job["n_steps"],
-    learning_rate=job["learning_rate"], record_every=job["record_every"], device=resolve(job["device"]))
+    learning_rate=job["learning_rate"], record_every=job["record_every"], device=resolve(job["device"]),
+    checkpoint=checkpoints.for_job(snakemake.params.state, job), progress="sb-fig3 training")  # noqa: F821
 loss = result["loss"]
 spectrum = result["spectrum"].merge(loss[["run", "step", "loss"]], on=["run", "step"], how="left")
 io.write_table(spectrum, out.spectrum, schema="sb_spectrum", rule="sb_train_manifold", config=job, seed=seed)

@@ -8,7 +8,7 @@ import sys
 
 import torch
 
-from netspectra import datasets, io, stacking, training
+from netspectra import checkpoints, datasets, io, stacking, training
 from netspectra.device import resolve
 from netspectra.models import build_model
 from netspectra.seeds import derived_seed
@@ -26,8 +26,13 @@ spec = dict(job["model"], in_channels=train.x.shape[1], n_classes=train.n_classe
 if spec["arch"] == "toycnn":
     spec["image_size"] = train.x.shape[-1]
 model = stacking.stack_models([build_model(spec, seed=seed)]).to(dev)
+# Resumable after every epoch (as rr_train): the data enters the fingerprint as its checksum, not its path.
+run_fingerprint = checkpoints.fingerprint({"job": job, "spec": spec, "seed": seed,
+                                           "data": train.checksum or train.source, "code": checkpoints.code_digest()})
 metrics = training.train(model, [seed], train.x.to(dev), train.y.to(dev), val.x.to(dev), val.y.to(dev),
                          training.Recipe.from_dict(job["training"]),
+                         checkpoint_dir=snakemake.params.state["state_dir"],  # noqa: F821
+                         run_fingerprint=run_fingerprint, progress="sb-fig8/9 classifier",
                          log=lambda m: print(f"[sb_train_path_classifier] {m}", file=sys.stderr, flush=True))
 state = stacking.member_state_dict({k: v.cpu() for k, v in model.state_dict().items()}, 0)
 torch.save({"spec": spec, "state_dict": state, "source": train.source, "dataset": dataset}, out.model)

@@ -4,7 +4,7 @@
 import numpy as np
 import torch
 
-from netspectra import io
+from netspectra import checkpoints, io
 from netspectra.device import resolve
 from netspectra.papers.sb.experiments import perturbation_spectrum, train_regression
 from netspectra.papers.sb.manifolds import sine_members
@@ -21,7 +21,8 @@ z, targets, amps, members = sine_members({"equal": [1.0] * len(ks)}, ks, job["n_
 trained = train_regression(
     z[:, None], targets, ks, amps, members, seeds=[seed + 1 + m for m in range(len(members))],
     width=job["network"]["width"], depth=job["network"]["depth"], n_steps=job["n_steps"],
-    learning_rate=job["learning_rate"], record_every=job["n_steps"], device=device)
+    learning_rate=job["learning_rate"], record_every=job["n_steps"], device=device,
+    checkpoint=checkpoints.for_job(snakemake.params.state, job), progress="sb-fig5 training")  # noqa: F821
 sizes = np.linspace(0.0, job["max_perturbation"], job["n_perturbation_sizes"])
 table = perturbation_spectrum(trained["base"], trained["params"], z[:, None].float().to(device), ks, sizes,
                               job["n_directions"], seed=seed + 999, chunk_size=job["networks_per_batch"])

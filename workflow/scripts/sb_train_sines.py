@@ -6,7 +6,7 @@ every layer (sb-fig1), and snapshots of the learnt function (sb-fig6).
 
 import torch
 
-from netspectra import io
+from netspectra import checkpoints, io
 from netspectra.device import resolve
 from netspectra.papers.sb.experiments import train_regression
 from netspectra.papers.sb.manifolds import sine_members
@@ -23,7 +23,8 @@ result = train_regression(
     z[:, None], targets, job["frequencies"], amps, members, seeds=[seed + 1 + m for m in range(len(members))],
     width=job["network"]["width"], depth=job["network"]["depth"], n_steps=job["n_steps"],
     learning_rate=job["learning_rate"], record_every=job["record_every"], record_norms=True,
-    snapshot_steps=job["snapshot_steps"], n_snapshot_runs=len(members), device=resolve(job["device"]))
+    snapshot_steps=job["snapshot_steps"], n_snapshot_runs=len(members), device=resolve(job["device"]),
+    checkpoint=checkpoints.for_job(snakemake.params.state, job), progress="sb-fig1 training")  # noqa: F821
 loss = result["loss"]
 spectrum = result["spectrum"].merge(loss[["run", "step", "loss"]], on=["run", "step"], how="left")
 for name, table, schema in [("spectrum", spectrum, "sb_spectrum"), ("loss", loss, "sb_loss"),

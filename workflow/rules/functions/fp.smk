@@ -1,9 +1,9 @@
 # Functions of workflow/rules/fp.smk (kept apart from its rules, as snakemake --lint asks).
-import os
 
 
 def fp_check_config():
-    """Values the schema cannot check, checked at parse time so bad input stops the run before any job."""
+    """The MNIST files fp.mnist reads exist (checked at parse time, before any job). The config's values are
+    checked in one place, src/netspectra/config.py, called from the Snakefile."""
     from netspectra.datasets import missing_files
 
     fp = config["fp"]
@@ -13,22 +13,6 @@ def fp_check_config():
         missing = missing_files("mnist", config["data_dir"])
         if missing:
             raise FileNotFoundError(f"config fp.mnist.dataset 'mnist': missing {', '.join(map(str, missing))}")
-    for name in ("image", "image_fig5", "flipped", "wide"):
-        exp = fp[name]
-        if exp.get("image_file") is not None and not os.path.exists(exp["image_file"]):
-            raise FileNotFoundError(f"config fp.{name}.image_file: no file at {exp['image_file']}")
-        if "row" in exp and exp["row"] >= exp["image_size"]:
-            raise ValueError(f"config fp.{name}.row {exp['row']} must be < image_size {exp['image_size']}")
-        for step in exp.get("snapshot_steps", []):
-            if step > exp["n_steps"] or step % exp["record_every"]:
-                raise ValueError(
-                    f"config fp.{name}.snapshot_steps: {step} must be a multiple of record_every "
-                    f"({exp['record_every']}) and <= n_steps ({exp['n_steps']})"
-                )
-        if exp.get("target") == "sine_sum" and len(exp["angular_frequencies"]) != len(exp["amplitudes"]):
-            raise ValueError(f"config fp.{name}: angular_frequencies and amplitudes differ in length")
-        if exp.get("target") == "flipped_ramp" and exp["n_points"] % 2:
-            raise ValueError(f"config fp.{name}.n_points must be even for the flipped DFT, got {exp['n_points']}")
 
 
 def fp_job(section):
@@ -41,11 +25,13 @@ def fp_job(section):
 
 
 def fp_mnist_job(wildcards):
-    """The shared fp.mnist keys and this figure's stds only, so editing one figure's stds reruns only it."""
+    """The shared fp.mnist keys with this figure's training overrides (fp.mnist.<fig>_training) and its stds
+    only, so editing one figure's settings reruns only it."""
     mnist = config["fp"]["mnist"]
-    job = {k: v for k, v in mnist.items() if not k.endswith("_stds")}
+    job = {k: v for k, v in mnist.items() if not k.endswith(("_stds", "_training"))}
     return (
         job
+        | mnist.get(f"{wildcards.fig}_training", {})
         | {"stds": mnist[f"{wildcards.fig}_stds"], "experiment": f"fp-{wildcards.fig}", "seed": config["seed"]}
         | data_config()
     )

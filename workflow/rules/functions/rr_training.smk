@@ -81,7 +81,9 @@ def training_job(wildcards):
             "job": wildcards.job,
             "recipe": recipe,
             "seed": exp.get("seed", config["seed"]),
-            "export_epochs": exported_epochs(wildcards.training),
+            # The trained weights (last epoch) always, so the declared checkpoints/ output is never empty,
+            # and every epoch a path experiment loads.
+            "export_epochs": sorted(set(exported_epochs(wildcards.training)) | {recipe["n_epochs"]}),
             "state_dir": f"{TRAINING}/{wildcards.training}/{wildcards.job}/state",
         }
         | data_config()
@@ -158,13 +160,15 @@ def check_training_jobs():
 
 
 def fig11_panels(panels):
-    """rr-fig11's panels: {panel: [{experiment, epoch of its checkpoint, radius} of each path experiment]}."""
+    """rr-fig11's panels: {panel: [{experiment, epoch of its checkpoint, radius, radius_relative} of each path
+    experiment]}."""
     return {
         p: [
             {
                 "experiment": e,
                 "epoch": config["rr"]["paths"][e]["checkpoint"]["epoch"],
                 "radius": config["rr"]["paths"][e]["radius"],
+                "radius_relative": config["rr"]["paths"][e]["radius_relative"],
             }
             for e in exps
         ]

@@ -20,8 +20,11 @@ def _check_rr_weightspace():
     fig4 = config["rr"]["paths"]["rr-fig4"]
     if "activation" not in fig4["grid"] or "shortcut" not in fig4["grid"]:
         raise ValueError("rr.paths.rr-fig4.grid needs activation and shortcut (the figure's columns and rows)")
-    if fig4["layers"] != "last" or fig4["max_paths_per_layer"] != 1:
-        raise ValueError("rr.paths.rr-fig4 needs layers: last and max_paths_per_layer: 1 (one path per direction)")
+    if fig4["layers"] != ["loss", "last"] or fig4["max_paths_per_layer"] != 1:
+        raise ValueError(
+            "rr.paths.rr-fig4 needs layers: [loss, last] (panel a: the loss path, b: the last layer) and "
+            "max_paths_per_layer: 1 (one last-layer path per direction)"
+        )
     fig15 = config["rr"]["fig15"]
     if fig15["varied_layers"] != "all" and fig15["model"]["arch"] in ("toycnn", "resnet"):
         model = fig15["model"]
@@ -31,6 +34,11 @@ def _check_rr_weightspace():
         bad = [k for k in fig15["varied_layers"] if not -n_layers <= k < n_layers]
         if bad:
             raise ValueError(f"rr.fig15.varied_layers {bad} out of range: the model has layers 0..{n_layers - 1}")
+
+
+from netspectra.spectra import ESTIMATORS as _ESTIMATORS
+
+DETRENDED = _ESTIMATORS["detrended"]  # the second estimator every spectra table holds (power_detrended)
 
 
 def rr_spectra(experiment):

@@ -25,6 +25,7 @@ import pandas as pd
 import torch
 
 from netspectra import ntk
+from netspectra.checkpoints import Checkpointer, child
 from netspectra.ensemble import init_stacked, predict, train_ensemble
 from netspectra.grids import pixel_coordinates
 from netspectra.seeds import seed_for
@@ -50,8 +51,10 @@ def half_sse(out: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
 
 def _train_members(features: torch.Tensor, targets: torch.Tensor, seeds: Sequence[int], net: Mapping[str, Any], *,
                    loss_fn: Callable, learning_rate: float, n_steps: int, optimizer: str, record_every: int,
-                   record_fn: Callable | None, device: torch.device):
-    """Train one batched group: ``features`` (M, N, D) and ``targets`` (M, N, O) on ``device``."""
+                   record_fn: Callable | None, device: torch.device, checkpoint: Checkpointer | None = None,
+                   progress: str = "ff training"):
+    """Train one batched group: ``features`` (M, N, D) and ``targets`` (M, N, O) on ``device``; ``checkpoint``
+    resumes and saves its training state (:func:`netspectra.ensemble.train_ensemble`)."""
     make = networks.factory(features.shape[-1], net["width"], net["n_layers"], out_features=targets.shape[-1],
                             output=net.get("output", "linear"), init=net.get("init", "standard"),
                             weight_std=net.get("weight_std", 1.0), bias_std=net.get("bias_std", 0.0))
@@ -59,7 +62,7 @@ def _train_members(features: torch.Tensor, targets: torch.Tensor, seeds: Sequenc
     record = (lambda s, p: record_fn(s, base, p)) if record_fn else None
     result = train_ensemble(base, params, features, targets, loss_fn, n_steps=n_steps, learning_rate=learning_rate,
                             record_every=record_every, record_fn=record, optimizer=optimizer, member_inputs=True,
-                            member_targets=True)
+                            member_targets=True, checkpoint=checkpoint, progress=progress)
     return base, result
 
 
@@ -72,7 +75,8 @@ def image_mapping(name: str, kind: str, cfg: Mapping[str, Any], seed: int) -> to
 
 
 def image_regression(images: Sequence[np.ndarray], names: Sequence[str], kinds: Sequence[str], cfg: Mapping[str, Any],
-                     *, seed: int, device: torch.device) -> dict[str, pd.DataFrame]:
+                     *, seed: int, device: torch.device,
+                     checkpoint: Checkpointer | None = None) -> dict[str, pd.DataFrame]:
     """Fit every image with every mapping; returns tables ``psnr``, ``curves`` and ``outputs``.
 
     ``images``: float32 (S, S, 3) arrays in [0, 1]; ``cfg``: mappings, n_frequencies, gaussian_scale and
@@ -93,7 +97,7 @@ def image_regression(images: Sequence[np.ndarray], names: Sequence[str], kinds: 
     for img, name, kind in zip(images, names, kinds):
         output_rows.append(dict(image=name, kind=kind, mapping="target", size=img.shape[0],
                                 values=img.reshape(-1).astype(float).tolist()))
-    for (_, lr), group in groups.items():
+    for gi, ((_, lr), group) in enumerate(groups.items()):
         feats = {"train": [], "test": [], "full": []}
         targets_train, targets_test = [], []
         for m in group:
@@ -116,7 +120,9 @@ def image_regression(images: Sequence[np.ndarray], names: Sequence[str], kinds: 
 
         base, result = _train_members(x_train, torch.stack(targets_train).to(device), [m["seed"] for m in group], net,
                                       loss_fn=half_mse, learning_rate=lr, n_steps=cfg["n_steps"], optimizer="adam",
-                                      record_every=cfg["record_every"], record_fn=record, device=device)
+                                      record_every=cfg["record_every"], record_fn=record, device=device,
+                                      checkpoint=child(checkpoint, f"group{gi}"),
+                                      progress=f"ff-fig1 group {gi + 1}/{len(groups)}")
         losses = result.losses.assign(train_psnr=lambda d: -10 * np.log10(2 * d["loss"]))
         keys = ["image", "mapping", "step"]
         train_psnr = losses.assign(image=[names[group[r]["image"]] for r in losses["run"]],
@@ -213,7 +219,8 @@ def ntk_kernels(cfg: Mapping[str, Any], *, seed: int, device: torch.device) -> d
 
 
 # ----------------------------------------------------------------------------------------------- Fig. 3
-def kernel_regression_fits(cfg: Mapping[str, Any], *, seed: int, device: torch.device) -> dict[str, pd.DataFrame]:
+def kernel_regression_fits(cfg: Mapping[str, Any], *, seed: int, device: torch.device,
+                           checkpoint: Checkpointer | None = None) -> dict[str, pd.DataFrame]:
     """Train the p family (and the raw input) on a 1/f signal with SGD; record losses and residual
     spectra, and the linearised-NTK predictions of the same runs.
 
@@ -241,36 +248,42 @@ def kernel_regression_fits(cfg: Mapping[str, Any], *, seed: int, device: torch.d
                bias_std=cfg["bias_std"])
     steps_recorded = sorted(set(range(0, cfg["n_steps"] + 1, cfg["record_every"])) | {cfg["n_steps"]})
     freqs = [int(k) for k in cfg["residual_frequencies"]]
-    curve_rows, residual_rows, function_frames = [], [], []
+    curve_frames, residual_frames, function_frames = [], [], []
     y_dev = y.to(torch.float32).to(device)
 
     def summarise(label, p, step, full, source):
-        """Rows of one member's outputs ``full`` (n_grid,) on the whole grid at ``step``."""
+        """Rows ``{"curves": [...], "residuals": [...]}`` of one member's outputs ``full`` (n_grid,) at ``step``."""
         res_train = (full[train] - y[train]).double()
-        curve_rows.append(dict(label=label, exponent=p, step=step, split="train", source=source,
-                               mse=float(res_train.pow(2).mean())))
-        curve_rows.append(dict(label=label, exponent=p, step=step, split="test", source=source,
-                               mse=float((full[~train] - y[~train]).double().pow(2).mean())))
+        curves = [dict(label=label, exponent=p, step=step, split="train", source=source,
+                       mse=float(res_train.pow(2).mean())),
+                  dict(label=label, exponent=p, step=step, split="test", source=source,
+                       mse=float((full[~train] - y[~train]).double().pow(2).mean()))]
         amp = dft(res_train).abs()
-        for k in freqs:
-            residual_rows.append(dict(label=label, exponent=p, step=step, frequency=k, source=source,
-                                      amplitude=float(amp[k])))
+        residuals = [dict(label=label, exponent=p, step=step, frequency=k, source=source, amplitude=float(amp[k]))
+                     for k in freqs]
+        return {"curves": curves, "residuals": residuals}
 
-    for labels, exps_g, feats in groups:
+    for gi, (labels, exps_g, feats) in enumerate(groups):
         feats32 = feats.to(torch.float32)
 
         def record(step, base, params, feats32=feats32, labels=labels, exps_g=exps_g):
             out = predict(base, params, feats32.to(device), member_inputs=True)[..., 0].double().cpu()
+            rows = {"curves": [], "residuals": []}
             for k, (label, p) in enumerate(zip(labels, exps_g)):
-                summarise(label, p, step, out[k], "network")
-            return [dict(run=k, step=step, values=out[k].numpy()) for k in range(len(labels))]
+                for name, part in summarise(label, p, step, out[k], "network").items():
+                    rows[name] += part
+            rows["records"] = [dict(run=k, step=step, values=out[k].numpy()) for k in range(len(labels))]
+            return rows
 
         seeds = [seed_for(seed, 30, k) for k in range(len(labels))]
         y_train = y_dev[train].reshape(1, -1, 1).expand(len(labels), -1, 1)
         _, result = _train_members(feats32[:, train].to(device), y_train,
                                    seeds, net, loss_fn=half_sse, learning_rate=cfg["learning_rate"],
                                    n_steps=cfg["n_steps"], optimizer="sgd", record_every=cfg["record_every"],
-                                   record_fn=record, device=device)
+                                   record_fn=record, device=device, checkpoint=child(checkpoint, f"group{gi}"),
+                                   progress=f"ff-fig3 group {gi + 1}/{len(groups)}")
+        curve_frames.append(result.tables["curves"])
+        residual_frames.append(result.tables["residuals"])
         outputs = {(int(r.run), int(r.step)): r.values for r in result.records.itertuples()}
         for k, (label, p) in enumerate(zip(labels, exps_g)):
             function_frames.append(pd.DataFrame(dict(label=label, exponent=p, x=x.numpy(),
@@ -288,15 +301,19 @@ def kernel_regression_fits(cfg: Mapping[str, Any], *, seed: int, device: torch.d
             for s, step in enumerate(steps_recorded):
                 full = torch.empty(n_grid, dtype=torch.float64)
                 full[train], full[~train] = th_train[s], th_test[s]
-                summarise(label, p, step, full, "theory")
+                rows = summarise(label, p, step, full, "theory")
+                curve_frames.append(pd.DataFrame(rows["curves"]))
+                residual_frames.append(pd.DataFrame(rows["residuals"]))
     function_frames.append(pd.DataFrame(dict(label="target", exponent=math.nan, x=x.numpy(), value=y.numpy(),
                                              train=train.numpy())))
-    return dict(curves=pd.DataFrame(curve_rows), residuals=pd.DataFrame(residual_rows),
+    return dict(curves=pd.concat(curve_frames, ignore_index=True),
+                residuals=pd.concat(residual_frames, ignore_index=True),
                 functions=pd.concat(function_frames, ignore_index=True))
 
 
 # ----------------------------------------------------------------------------------------------- Fig. 4
-def sparse_frequency_sweep(cfg: Mapping[str, Any], *, seed: int, device: torch.device) -> pd.DataFrame:
+def sparse_frequency_sweep(cfg: Mapping[str, Any], *, seed: int, device: torch.device,
+                           checkpoint: Checkpointer | None = None) -> pd.DataFrame:
     """Test error of networks on 16 (``n_frequencies``) random frequencies against their RMS, per generator
     and scale, for each 1/f^α family of signals, plus the dense baseline b = 1 … n_train/2, a_j = j^−p.
 
@@ -331,7 +348,7 @@ def sparse_frequency_sweep(cfg: Mapping[str, Any], *, seed: int, device: torch.d
     net = dict(width=cfg["width"], n_layers=cfg["n_layers"], init="standard")
     rows = []
     chunk = cfg["max_members_per_batch"]
-    for group in by_size.values():
+    for gi, group in enumerate(by_size.values()):
         for start in range(0, len(group), chunk):
             part = group[start:start + chunk]
             feats = mappings.FourierFeatures(torch.stack([m["b"] for m in part]).unsqueeze(-1),
@@ -341,7 +358,10 @@ def sparse_frequency_sweep(cfg: Mapping[str, Any], *, seed: int, device: torch.d
             base, result = _train_members(feats[:, ::2].to(device), targets[:, ::2].to(device),
                                           [m["seed"] for m in part], net, loss_fn=half_sse,
                                           learning_rate=cfg["learning_rate"], n_steps=cfg["n_steps"], optimizer="adam",
-                                          record_every=cfg["n_steps"], record_fn=None, device=device)
+                                          record_every=cfg["n_steps"], record_fn=None, device=device,
+                                          checkpoint=child(checkpoint, f"group{gi}-{start}"),
+                                          progress=f"ff-fig4 networks {start + 1}-{start + len(part)} of size "
+                                                   f"group {gi + 1}/{len(by_size)}")
             out = predict(base, result.params, feats.to(device), member_inputs=True).cpu().double()
             err = (out - targets.double()) ** 2
             for k, m in enumerate(part):

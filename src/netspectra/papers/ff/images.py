@@ -8,7 +8,8 @@ Sources, none of which downloads anything:
   (n_images, H, W, 3) (uint8 or floats in [0, 1]); ``index`` picks one image of ``split``.
 
 Every image is returned as float32 RGB (H, W, 3) in [0, 1] (grey images are repeated over channels),
-centre-cropped to a square and resized to ``size``. Pixel (i, j) sits at coordinate (i/size, j/size)
+centre-cropped to a square and resized to ``size`` (or, with ``resize: false``, cropped to ``size``² at
+native resolution). Pixel (i, j) sits at coordinate (i/size, j/size)
 (:func:`netspectra.grids.pixel_coordinates`); the network trains on the pixels [::2, ::2] and is tested on
 the held-out [1::2, 1::2] ones.
 """
@@ -63,8 +64,21 @@ def centre_square(image: np.ndarray, size: int) -> np.ndarray:
     return resize(crop, (size, size), order=3, anti_aliasing=side > size, mode="reflect")
 
 
+def native_crop(image: np.ndarray, size: int) -> np.ndarray:
+    """The centre ``size`` × ``size`` crop at the image's own resolution (no resampling: thin strokes survive)."""
+    h, w = image.shape[:2]
+    if min(h, w) < size:
+        raise ValueError(f"a native-resolution crop of {size}² needs an image of at least that size, got {h}×{w}")
+    top, left = (h - size) // 2, (w - size) // 2
+    return image[top:top + size, left:left + size]
+
+
 def load_image(spec: dict, size: int, data_dir: str | Path | None = None) -> np.ndarray:
-    """One image as float32 (size, size, 3) in [0, 1] from a spec ``{source, name | path, index, split}``."""
+    """One image as float32 (size, size, 3) in [0, 1] from a spec ``{source, name | path, index, split, resize}``.
+
+    ``resize`` (default true): the centre square resized to ``size``; false: the centre ``size``² crop at native
+    resolution (resizing a text image to 64² blurs its strokes away; the paper's text images are native 512²).
+    """
     source = spec.get("source", "skimage")
     if source == "skimage":
         name = spec["name"]
@@ -92,7 +106,9 @@ def load_image(spec: dict, size: int, data_dir: str | Path | None = None) -> np.
                 raw = data[key][int(spec.get("index", 0))]
     else:
         raise ValueError(f"unknown image source {source!r}; valid names: {', '.join(SOURCES)}")
-    return np.clip(centre_square(_to_rgb_float(raw), size), 0.0, 1.0).astype(np.float32)
+    image = _to_rgb_float(raw)
+    image = centre_square(image, size) if spec.get("resize", True) else native_crop(image, size)
+    return np.clip(image, 0.0, 1.0).astype(np.float32)
 
 
 def split_pixels(image: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:

@@ -23,6 +23,7 @@ import torch
 import torch.nn.functional as F
 
 from netspectra import grids, models
+from netspectra.checkpoints import Checkpointer
 from netspectra.spectra import dft
 
 from . import data, targets, training
@@ -48,7 +49,8 @@ def _pairs(stds: Any) -> list[tuple[float, float]]:
 
 
 # --------------------------------------------------------------------------------------------- MNIST
-def run_mnist(cfg: dict, stds: Any, *, data_dir: str | None, device: torch.device, seed: int) -> pd.DataFrame:
+def run_mnist(cfg: dict, stds: Any, *, data_dir: str | None, device: torch.device, seed: int,
+              checkpoint: Checkpointer | None = None) -> pd.DataFrame:
     """Train one member per (weight_std, bias_std) on digits/MNIST; one row per (run, epoch).
 
     ``cfg``: dataset, widths, loss, learning_rate, batch_size, n_epochs (the ``fp.mnist`` config section).
@@ -77,8 +79,9 @@ def run_mnist(cfg: dict, stds: Any, *, data_dir: str | None, device: torch.devic
         return pd.DataFrame({k: v.double().cpu().numpy() if torch.is_tensor(v) else v for k, v in row.items()})
 
     history = training.train_minibatch(stacked, x_train, t_train, loss=cfg["loss"], n_epochs=cfg["n_epochs"],
-                                          batch_size=cfg["batch_size"], learning_rate=cfg["learning_rate"],
-                                          seed=seed, record_fn=record)
+                                       batch_size=cfg["batch_size"], learning_rate=cfg["learning_rate"],
+                                       seed=seed, record_fn=record, checkpoint=checkpoint,
+                                       progress=f"{cfg.get('experiment', 'fp mnist')} training").records
     history = _with_runs(history, stds)
     history["data_source"] = source
     return history
@@ -119,7 +122,8 @@ def image_target(cfg: dict) -> tuple[np.ndarray, str]:
     return data.normalise_grey(data.square_resize(image, cfg["image_size"])), source
 
 
-def run_image(cfg: dict, *, delta_kind: str, device: torch.device, seed: int) -> dict[str, pd.DataFrame]:
+def run_image(cfg: dict, *, delta_kind: str, device: torch.device, seed: int,
+              checkpoint: Checkpointer | None = None) -> dict[str, pd.DataFrame]:
     """Fit the image from pixel coordinates on its odd columns, one member per entry of ``cfg["stds"]``.
 
     Δ_F and the spectra are those of row ``cfg["row"]``, on its training pixels (``row_pixels: train``) or on
@@ -148,30 +152,29 @@ def run_image(cfg: dict, *, delta_kind: str, device: torch.device, seed: int) ->
     peaks = _peaks(target_spectrum, cfg)
     snapshot_steps = set(cfg["snapshot_steps"]) | {cfg["n_steps"]}
     stacked = training.gaussian_members(2, cfg["widths"], 1, stds, seed, device)
-    deltas, spectra, losses, snapshots = [], [], [], []
 
     def record(step, params):
         out = training.predict(params, coords)[..., 0]            # (M, S*S)
         d, s = _line_records(step, out[:, line], target_spectrum, peaks, delta_kind)
-        deltas.append(d)
-        spectra.append(s)
         err = (out - values) ** 2
-        losses.append(pd.DataFrame({"member": np.arange(len(stds)), "step": step,
-                                    "train_loss": err[:, train].mean(1).double().cpu().numpy(),
-                                    "test_loss": err[:, ~train].mean(1).double().cpu().numpy()}))
+        rows = {"delta_f": d, "spectra": s,
+                "losses": pd.DataFrame({"member": np.arange(len(stds)), "step": step,
+                                        "train_loss": err[:, train].mean(1).double().cpu().numpy(),
+                                        "test_loss": err[:, ~train].mean(1).double().cpu().numpy()})}
         if step in snapshot_steps:
             n = out.shape[1]
-            snapshots.append(pd.DataFrame({
+            rows["snapshots"] = pd.DataFrame({
                 "member": np.repeat(np.arange(len(stds)), n), "step": step,
                 "row": np.tile(np.arange(n) // size, len(stds)), "col": np.tile(np.arange(n) % size, len(stds)),
                 "value": out.double().cpu().numpy().ravel(), "target": np.tile(image.ravel(), len(stds)),
-                "train": np.tile(train.cpu().numpy(), len(stds))}))
+                "train": np.tile(train.cpu().numpy(), len(stds))})
+        return rows
 
-    training.train_full_batch(stacked, coords[train], values[train].unsqueeze(1), loss="mse",
-                                 n_steps=cfg["n_steps"], learning_rate=cfg["learning_rate"],
-                                 record_every=cfg["record_every"], record_fn=record)
-    tables = {"delta_f": deltas, "spectra": spectra, "losses": losses, "snapshots": snapshots}
-    result = {name: _with_runs(pd.concat(parts, ignore_index=True), stds) for name, parts in tables.items()}
+    tables = training.train_full_batch(stacked, coords[train], values[train].unsqueeze(1), loss="mse",
+                                       n_steps=cfg["n_steps"], learning_rate=cfg["learning_rate"],
+                                       record_every=cfg["record_every"], record_fn=record, checkpoint=checkpoint,
+                                       progress=f"fp {cfg.get('experiment', 'image')} training").tables
+    result = {name: _with_runs(tables[name], stds) for name in ("delta_f", "spectra", "losses", "snapshots")}
     for df in result.values():
         df["data_source"] = source
     return result
@@ -190,7 +193,8 @@ def curve_target(cfg: dict) -> tuple[np.ndarray, np.ndarray]:
     raise ValueError(f"unknown target {cfg['target']!r}; valid: flipped_ramp, sine_sum")
 
 
-def run_curve(cfg: dict, *, delta_kind: str, device: torch.device, seed: int) -> dict[str, pd.DataFrame]:
+def run_curve(cfg: dict, *, delta_kind: str, device: torch.device, seed: int,
+              checkpoint: Checkpointer | None = None) -> dict[str, pd.DataFrame]:
     """Fit a 1-d target on every grid point, one member per entry of ``cfg["stds"]``.
 
     Returns ``delta_f``, ``spectra``, ``losses`` (test_loss is NaN: every point is trained on), ``outputs``
@@ -204,28 +208,27 @@ def run_curve(cfg: dict, *, delta_kind: str, device: torch.device, seed: int) ->
     target_spectrum = dft(y)
     peaks = _peaks(target_spectrum, cfg)
     stacked = training.gaussian_members(1, cfg["widths"], 1, stds, seed, device)
-    deltas, spectra, losses, outputs, norms = [], [], [], [], []
     m = len(stds)
 
     def record(step, params):
         out = training.predict(params, x)[..., 0]                  # (M, N)
         d, s = _line_records(step, out, target_spectrum, peaks, delta_kind)
-        deltas.append(d)
-        spectra.append(s)
-        losses.append(pd.DataFrame({"member": np.arange(m), "step": step,
-                                    "train_loss": ((out - y) ** 2).mean(1).double().cpu().numpy(),
-                                    "test_loss": np.nan}))
         n = len(x_np)
-        outputs.append(pd.DataFrame({"member": np.repeat(np.arange(m), n), "step": step, "x": np.tile(x_np, m),
-                                     "target": np.tile(y_np, m), "output": out.double().cpu().numpy().ravel()}))
         sn = torch.stack([models.spectral_norm(w) for w in training.weight_matrices(params)], dim=1)
         sn = sn.double().cpu().numpy()  # (M, layers)
         layers = sn.shape[1]
-        norms.append(pd.DataFrame({"member": np.repeat(np.arange(m), layers), "step": step,
-                                   "layer": np.tile(np.arange(layers), m), "spectral_norm": sn.ravel()}))
+        return {"delta_f": d, "spectra": s,
+                "losses": pd.DataFrame({"member": np.arange(m), "step": step,
+                                        "train_loss": ((out - y) ** 2).mean(1).double().cpu().numpy(),
+                                        "test_loss": np.nan}),
+                "outputs": pd.DataFrame({"member": np.repeat(np.arange(m), n), "step": step, "x": np.tile(x_np, m),
+                                         "target": np.tile(y_np, m), "output": out.double().cpu().numpy().ravel()}),
+                "spectral_norms": pd.DataFrame({"member": np.repeat(np.arange(m), layers), "step": step,
+                                                "layer": np.tile(np.arange(layers), m), "spectral_norm": sn.ravel()})}
 
-    training.train_full_batch(stacked, x, y.unsqueeze(1), loss="mse", n_steps=cfg["n_steps"],
-                                 learning_rate=cfg["learning_rate"], record_every=cfg["record_every"],
-                                 record_fn=record)
-    tables = {"delta_f": deltas, "spectra": spectra, "losses": losses, "outputs": outputs, "spectral_norms": norms}
-    return {name: _with_runs(pd.concat(parts, ignore_index=True), stds) for name, parts in tables.items()}
+    tables = training.train_full_batch(stacked, x, y.unsqueeze(1), loss="mse", n_steps=cfg["n_steps"],
+                                       learning_rate=cfg["learning_rate"], record_every=cfg["record_every"],
+                                       record_fn=record, checkpoint=checkpoint,
+                                       progress=f"fp {cfg.get('experiment', 'curve')} training").tables
+    return {name: _with_runs(tables[name], stds)
+            for name in ("delta_f", "spectra", "losses", "outputs", "spectral_norms")}

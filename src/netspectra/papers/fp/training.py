@@ -22,10 +22,11 @@ from __future__ import annotations
 
 from typing import Any, Callable, Sequence
 
-import pandas as pd
 import torch
 import torch.nn.functional as F
 
+from netspectra.checkpoints import Checkpointer, tensor_digest
+from netspectra.ensemble import EnsembleResult, optimise, optimise_minibatch
 from netspectra.models import mlp
 
 StackedParams = dict[str, torch.Tensor]
@@ -98,58 +99,35 @@ def parameter_magnitudes(stacked: StackedParams) -> dict[str, torch.Tensor]:
     return out
 
 
-def _collect(records: list[pd.DataFrame], rows: Any) -> None:
-    if rows is not None:
-        records.append(rows if isinstance(rows, pd.DataFrame) else pd.DataFrame(rows))
-
-
 def train_full_batch(stacked: StackedParams, x: torch.Tensor, target: torch.Tensor, *, loss: str, n_steps: int,
-                     learning_rate: float, record_every: int,
-                     record_fn: Callable[[int, StackedParams], Any]) -> pd.DataFrame:
-    """Full-batch Adam on all members at once.
+                     learning_rate: float, record_every: int, record_fn: Callable[[int, StackedParams], Any],
+                     checkpoint: Checkpointer | None = None, progress: str = "training") -> EnsembleResult:
+    """Full-batch Adam on all members at once (the engine's loop, :func:`netspectra.ensemble.optimise`).
 
     ``record_fn(step, stacked)`` runs under ``no_grad`` at steps 0, record_every, … and at ``n_steps``
-    (step s = after s updates) and returns a DataFrame, a list of row dicts or None. Returns the records
-    (an empty DataFrame when every call returned None).
-    The stacked tensors are updated in place.
+    (step s = after s updates) and returns a DataFrame, a list of row dicts, ``{table: rows}`` or None; the
+    result's ``records``/``tables`` hold them. ``checkpoint`` resumes and saves the full state (the data and
+    the initial parameters enter its fingerprint). The stacked tensors are updated in place.
     """
-    if n_steps < 0 or record_every < 1:
-        raise ValueError("need n_steps >= 0 and record_every >= 1")
-    opt = torch.optim.Adam(list(stacked.values()), lr=learning_rate, fused=True)
-    records: list[pd.DataFrame] = []
-    for step in range(n_steps + 1):
-        if step % record_every == 0 or step == n_steps:
-            with torch.no_grad():
-                _collect(records, record_fn(step, stacked))
-        if step == n_steps:
-            break
-        opt.zero_grad(set_to_none=True)
-        member_losses(stacked, x, target, loss).sum().backward()
-        opt.step()
-    return pd.concat(records, ignore_index=True) if records else pd.DataFrame()
+    if checkpoint is not None:
+        checkpoint = checkpoint.extended(tensor_digest(x, target, *stacked.values()))
+    return optimise(stacked, lambda p: member_losses(p, x, target, loss), n_steps=n_steps,
+                    learning_rate=learning_rate, record_every=record_every, record_fn=record_fn,
+                    loss_every=n_steps or 1, checkpoint=checkpoint, progress=progress)
 
 
 def train_minibatch(stacked: StackedParams, x: torch.Tensor, target: torch.Tensor, *, loss: str, n_epochs: int,
-                    batch_size: int, learning_rate: float, seed: int,
-                    record_fn: Callable[[int, StackedParams], Any]) -> pd.DataFrame:
-    """Mini-batch Adam on all members at once; every member sees the same shuffled batches.
+                    batch_size: int, learning_rate: float, seed: int, record_fn: Callable[[int, StackedParams], Any],
+                    checkpoint: Checkpointer | None = None, progress: str = "training") -> EnsembleResult:
+    """Mini-batch Adam on all members at once; every member sees the same shuffled batches
+    (:func:`netspectra.ensemble.optimise_minibatch`).
 
-    ``record_fn(epoch, stacked)`` runs under ``no_grad`` before training (epoch 0) and after every epoch.
-    Returns the concatenated records; the stacked tensors are updated in place.
+    ``record_fn(epoch, stacked)`` runs under ``no_grad`` before training (epoch 0) and after every epoch; the
+    result's ``records``/``tables`` hold its rows. The stacked tensors are updated in place.
     """
-    if n_epochs < 0 or batch_size < 1:
-        raise ValueError("need n_epochs >= 0 and batch_size >= 1")
-    opt = torch.optim.Adam(list(stacked.values()), lr=learning_rate, fused=True)
-    g = torch.Generator().manual_seed(seed)
-    records: list[pd.DataFrame] = []
-    with torch.no_grad():
-        _collect(records, record_fn(0, stacked))
-    for epoch in range(1, n_epochs + 1):
-        order = torch.randperm(x.shape[0], generator=g).to(x.device)
-        for idx in torch.split(order, batch_size):
-            opt.zero_grad(set_to_none=True)
-            member_losses(stacked, x[idx], target[idx], loss).sum().backward()
-            opt.step()
-        with torch.no_grad():
-            _collect(records, record_fn(epoch, stacked))
-    return pd.concat(records, ignore_index=True) if records else pd.DataFrame()
+    if checkpoint is not None:
+        checkpoint = checkpoint.extended(tensor_digest(x, target, *stacked.values()))
+    return optimise_minibatch(stacked, lambda p, idx: member_losses(p, x[idx], target[idx], loss),
+                              n_examples=x.shape[0], n_epochs=n_epochs, batch_size=batch_size,
+                              learning_rate=learning_rate, seed=seed, record_fn=record_fn, checkpoint=checkpoint,
+                              progress=progress)

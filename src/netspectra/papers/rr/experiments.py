@@ -1,8 +1,8 @@
 """What the Ringing ReLUs rules compute beyond the generic sample_paths -> spectra -> fits chain.
 
-rr-fig1 (:func:`transition_paths`): Fig. 1 follows a single path W + t·D of a ResNet while the LeakyReLU
+rr-fig1 (:func:`transition_paths`): Fig. 1 follows the loss along a path W + t·D of a ResNet while the LeakyReLU
 negative ``slope`` (1 = linear, 0 = ReLU) and the shortcut weight ``nu`` (0 = no shortcut, 1 = ResNet) change.
-Neither option is a parameter, so every grid point is the same weights W, the same direction D and the same
+Neither option is a parameter, so every grid point is the same weights W, the same directions D and the same
 recorded output entries: only the function changes. Each grid point is one batched evaluation of all path
 points (``PathEvaluator``); the grid itself (a few dozen models) is a loop.
 
@@ -32,20 +32,23 @@ from netspectra.seeds import seed_for
 
 
 def transition_paths(spec: dict[str, Any], grid: dict[str, list], x: torch.Tensor, y: torch.Tensor, *,
-                     n_points: int, radius: float, layer: str | int, n_paths: int, batchnorm: str = "batch",
-                     chunk: int = 25, seed: int = 0) -> pd.DataFrame:
-    """Paths of ``n_paths`` entries of ``layer`` for every combination of the ``grid`` model options.
+                     n_points: int, radius: float, layers: str | list, n_paths: int, n_directions: int = 1,
+                     batchnorm: str = "batch", chunk: int = 25, seed: int = 0) -> pd.DataFrame:
+    """Paths of the recorded ``layers`` for every combination of the ``grid`` model options.
 
     ``spec`` is the model spec without the grid keys; ``grid`` maps model options that do not change the
-    parameters (e.g. ``slope``, ``nu``) to their values. Returns one row per (grid point, path): the grid
-    values, layer (index in ``layer_names``), layer_name, path_index (flat index into the layer's
-    ``(B, C, H, W)`` output), radius and values (float32, ``n_points``).
+    parameters (e.g. ``slope``, ``nu``) to their values. ``layers`` may hold ``loss`` (the batch's mean
+    cross-entropy, one path) and layers (``n_paths`` (unit, position, image) entries each). Every grid point
+    walks the same ``n_directions`` directions from the same W and records the same entries. Returns one row
+    per (grid point, direction, layer, path): the grid values, direction, layer (index in ``layer_names``;
+    the loss after the last), layer_name, path_index (flat index into the layer's ``(B, C, H, W)`` output),
+    radius and values (float32, ``n_points``).
     """
     keys = list(grid)
     combos = [dict(zip(keys, values)) for values in itertools.product(*(grid[k] for k in keys))]
     reference = build_model(spec | combos[0], seed=seed_for(seed, 0)).to(x.device)
-    name = resolve_layers(reference, "last" if layer == "last" else [layer])[0]
-    direction = make_direction(reference, "all", seed_for(seed, 0, 2), x, y)
+    names = resolve_layers(reference, layers)
+    directions = [make_direction(reference, "all", seed_for(seed, j, 2), x, y) for j in range(n_directions)]
     ts = torch.linspace(0.0, radius, n_points, device=x.device)
     select = None
     rows = []
@@ -55,17 +58,12 @@ def transition_paths(spec: dict[str, Any], grid: dict[str, list], x: torch.Tenso
             if p.shape != q.shape or not torch.equal(p, q):
                 raise ValueError(f"grid option(s) {keys} change the weights ({n}); only options such as slope "
                                  "and nu, which leave them unchanged, can be swept along one path")
-        evaluator = PathEvaluator(model, x, [name], batchnorm=batchnorm, chunk=chunk)
+        evaluator = PathEvaluator(model, x, names, batchnorm=batchnorm, chunk=chunk, targets=y)
         if select is None:
-            shape = evaluator.shapes[name]
-            select = {name: sample_indices(shape, n_paths, torch.Generator().manual_seed(seed_for(seed, 0, 1)))}
-        values = evaluator(direction, ts, select)[name].T.float().cpu().numpy()
-        rows.append(pd.DataFrame(combo | {
-            "layer": model.layer_names.index(name), "layer_name": name, "path_index": select[name].numpy(),
-            "radius": float(radius), "values": list(values),
-        }))
+            g = torch.Generator().manual_seed(seed_for(seed, 0, 1))
+            select = {n: sample_indices(evaluator.shapes[n], n_paths, g) for n in evaluator.layers}
+        rows += [path_rows(evaluator, d, ts, select, j, **combo) for j, d in enumerate(directions)]
     return pd.concat(rows, ignore_index=True)
-
 
 
 def varied_layers(model: nn.Module, layers: str | list[int]) -> list[int]:

@@ -27,6 +27,7 @@ import pandas as pd
 import torch
 from torch import nn
 
+from netspectra.checkpoints import Checkpointer
 from netspectra.ensemble import StackedParams, init_stacked, n_members, predict, train_ensemble
 from netspectra.models import mlp, spectral_norm
 
@@ -50,7 +51,8 @@ def train_regression(inputs: torch.Tensor, targets: torch.Tensor, frequencies: S
                      amplitudes: torch.Tensor, members: pd.DataFrame, *, seeds: Sequence[int], width: int,
                      depth: int, n_steps: int, learning_rate: float, record_every: int, record_norms: bool = False,
                      snapshot_steps: Sequence[int] = (), n_snapshot_runs: int = 0,
-                     device: torch.device | str = "cpu") -> dict[str, pd.DataFrame | StackedParams]:
+                     device: torch.device | str = "cpu", checkpoint: Checkpointer | None = None,
+                     progress: str = "sb training") -> dict[str, pd.DataFrame | StackedParams]:
     """Full-batch Adam regression of ``targets`` with one MLP per member, MSE loss.
 
     ``inputs``: (N, d) shared or (M, N, d) per member (e.g. γ_L(z) for each member's L); ``targets``: (M, N),
@@ -59,7 +61,8 @@ def train_regression(inputs: torch.Tensor, targets: torch.Tensor, frequencies: S
     Returns ``spectrum`` (run, step, k, amplitude, normalised_amplitude), ``loss`` (run, step, loss),
     ``norms`` (run, step, layer, spectral_norm) when ``record_norms``, ``snapshots`` (run, step, z,
     prediction, target) for the first ``n_snapshot_runs`` runs at ``snapshot_steps``, and the trained
-    ensemble (``base`` module and stacked ``params``).
+    ensemble (``base`` module and stacked ``params``). ``checkpoint``: resume and save the training state
+    (:func:`netspectra.ensemble.train_ensemble`).
     """
     device = torch.device(device)
     member_inputs = inputs.dim() == 3
@@ -73,7 +76,6 @@ def train_regression(inputs: torch.Tensor, targets: torch.Tensor, frequencies: S
     n = targets.shape[1]
     base, params = init_stacked(lambda s: mlp(x.shape[-1], [width] * depth), seeds, device=device)
     snapshot_steps = set(int(s) for s in snapshot_steps)
-    spec_rows, norm_rows, snap_rows = [], [], []
     z = sample_grid(n).numpy()
 
     def record(step, stacked):
@@ -81,16 +83,17 @@ def train_regression(inputs: torch.Tensor, targets: torch.Tensor, frequencies: S
         raw = readout(out, ks)
         spec = _long(raw.cpu().double().numpy(), step, ("run", "k"), ks, "amplitude")
         spec["normalised_amplitude"] = (raw / amps).cpu().double().numpy().reshape(-1)
-        spec_rows.append(spec)
+        rows = {"spectrum": spec}
         if record_norms:
             weights = [p for name, p in stacked.items() if name.endswith("weight")]  # (M, out, in), input first
             norms = torch.stack([spectral_norm(w) for w in weights], dim=1).cpu().double().numpy()
-            norm_rows.append(_long(norms, step, ("run", "layer"), np.arange(norms.shape[1]), "spectral_norm"))
-        if step in snapshot_steps:
-            for r in range(min(n_snapshot_runs, m)):
-                snap_rows.append(pd.DataFrame({"run": r, "step": step, "z": z,
-                                               "prediction": out[r].cpu().double().numpy(),
-                                               "target": y[r, :, 0].cpu().double().numpy()}))
+            rows["norms"] = _long(norms, step, ("run", "layer"), np.arange(norms.shape[1]), "spectral_norm")
+        if step in snapshot_steps and n_snapshot_runs > 0:
+            rows["snapshots"] = pd.concat([pd.DataFrame({"run": r, "step": step, "z": z,
+                                                         "prediction": out[r].cpu().double().numpy(),
+                                                         "target": y[r, :, 0].cpu().double().numpy()})
+                                           for r in range(min(n_snapshot_runs, m))], ignore_index=True)
+        return rows
 
     def mse(out, target):
         return ((out - target) ** 2).mean()
@@ -100,21 +103,21 @@ def train_regression(inputs: torch.Tensor, targets: torch.Tensor, frequencies: S
 
     def record_maybe(step, stacked):
         if step % record_every == 0 or step == n_steps or step in snapshot_steps:
-            record(step, stacked)
+            return record(step, stacked)
+        return None
 
     result = train_ensemble(base, params, x, y, mse, n_steps=n_steps, learning_rate=learning_rate,
                             record_every=every, record_fn=record_maybe, member_inputs=member_inputs,
-                            member_targets=True, loss_every=1)
+                            member_targets=True, loss_every=1, checkpoint=checkpoint, progress=progress)
     out = {
-        "spectrum": _join(pd.concat(spec_rows, ignore_index=True), members),
+        "spectrum": _join(result.tables["spectrum"], members),
         "loss": _join(result.losses, members),
         "base": base,
         "params": result.params,
     }
-    if record_norms:
-        out["norms"] = _join(pd.concat(norm_rows, ignore_index=True), members)
-    if snap_rows:
-        out["snapshots"] = _join(pd.concat(snap_rows, ignore_index=True), members)
+    for name in ("norms", "snapshots"):
+        if name in result.tables:
+            out[name] = _join(result.tables[name], members)
     return out
 
 
@@ -125,29 +128,30 @@ def accuracy_from_logits(logits: torch.Tensor, labels: torch.Tensor) -> torch.Te
 
 def train_classification(inputs: torch.Tensor, labels: torch.Tensor, members: pd.DataFrame, *,
                          seeds: Sequence[int], width: int, depth: int, n_steps: int, learning_rate: float,
-                         record_every: int, device: torch.device | str = "cpu") -> dict:
+                         record_every: int, device: torch.device | str = "cpu",
+                         checkpoint: Checkpointer | None = None, progress: str = "sb training") -> dict:
     """Full-batch Adam, BCE-with-logits on binary ``labels`` (M, N) at ``inputs`` (M, N, d) or (N, d).
 
     Returns ``history`` (run, step, loss, accuracy: training accuracy at sigmoid > 0.5), ``base`` and
-    ``params`` (the trained ensemble, for evaluating decision maps).
+    ``params`` (the trained ensemble, for evaluating decision maps). ``checkpoint``: resume and save the
+    training state (:func:`netspectra.ensemble.train_ensemble`).
     """
     device = torch.device(device)
     member_inputs = inputs.dim() == 3
     x = inputs.to(device=device, dtype=torch.float32)
     y = labels.to(device=device, dtype=torch.float32).unsqueeze(-1)
     base, params = init_stacked(lambda s: mlp(x.shape[-1], [width] * depth), seeds, device=device)
-    rows = []
 
     def record(step, stacked):
         logits = predict(base, stacked, x, member_inputs=member_inputs)[..., 0]
         acc = accuracy_from_logits(logits, y[..., 0]).cpu().numpy()
-        rows.append(pd.DataFrame({"run": np.arange(len(acc)), "step": step, "accuracy": acc}))
+        return pd.DataFrame({"run": np.arange(len(acc)), "step": step, "accuracy": acc})
 
     bce = nn.functional.binary_cross_entropy_with_logits
     result = train_ensemble(base, params, x, y, bce, n_steps=n_steps, learning_rate=learning_rate,
                             record_every=record_every, record_fn=record, member_inputs=member_inputs,
-                            member_targets=True, loss_every=record_every)
-    history = pd.concat(rows, ignore_index=True).merge(result.losses, on=["run", "step"], how="left")
+                            member_targets=True, loss_every=record_every, checkpoint=checkpoint, progress=progress)
+    history = result.records.merge(result.losses, on=["run", "step"], how="left")
     return {"history": _join(history, members), "base": base, "params": result.params}
 
 

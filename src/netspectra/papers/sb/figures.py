@@ -12,19 +12,8 @@ import pandas as pd
 from matplotlib.colors import ListedColormap
 
 from netspectra import style
-
-SPECTRUM_CMAP = "viridis"
-
-
-def _heatmap(ax, table: pd.DataFrame, x: str, y: str, value: str, *, vmin=0.0, vmax=1.0, cmap=SPECTRUM_CMAP,
-             origin="lower"):
-    """Mean of ``value`` over the other columns on the (y, x) grid as an image; returns the image."""
-    grid = table.groupby([y, x])[value].mean().unstack(x).sort_index()
-    xs, ys = grid.columns.to_numpy(), grid.index.to_numpy()
-    im = ax.imshow(grid.to_numpy(), aspect="auto", origin=origin, vmin=vmin, vmax=vmax, cmap=cmap,
-                   interpolation="nearest", extent=_extent(xs, ys))
-    ax.grid(False)
-    return im
+from netspectra.plotting import extent as _extent  # the generic heat map: users' spectrum tables draw the same
+from netspectra.plotting import heatmap as _heatmap
 
 
 def _panels_with_colorbar(n: int, *, panel_width: float, extra_width: float, height: float):
@@ -35,16 +24,6 @@ def _panels_with_colorbar(n: int, *, panel_width: float, extra_width: float, hei
     cax = fig.add_subplot(gs[0, n])
     right = fig.add_subplot(gs[0, n + 2])
     return fig, heat, cax, right
-
-
-def _extent(xs, ys):
-    def edges(v):
-        v = np.asarray(v, dtype=float)
-        d = (v[1] - v[0]) if len(v) > 1 else 1.0
-        return v[0] - d / 2, v[-1] + d / 2
-
-    (x0, x1), (y0, y1) = edges(xs), edges(ys)
-    return (x0, x1, y0, y1)
 
 
 def _scale_note(fig, scale: str, extra: str = ""):
@@ -263,6 +242,9 @@ def noise_regression_losses(losses: pd.DataFrame, *, scale: str, source: str) ->
               "flat": "flat manifold (U[0,1] in the first latent coordinates)"}
     for name, color in colors.items():
         sel = losses[losses["manifold"] == name]
+        if "input_norm" in sel and "nn_spacing" in sel and len(sel):
+            labels[name] += (f"; mean input norm {sel['input_norm'].iloc[0]:.2f}, nearest-neighbour spacing "
+                             f"{sel['nn_spacing'].iloc[0]:.2f}")
         curve = np.log10(sel["loss"].clip(lower=1e-30)).groupby(sel["step"])
         mean, std = curve.mean(), curve.std().fillna(0)
         ax.plot(mean.index, 10 ** mean.to_numpy(), color=color, label=labels[name])
@@ -279,10 +261,12 @@ def noise_regression_losses(losses: pd.DataFrame, *, scale: str, source: str) ->
 
 
 # ------------------------------------------------------------------------------------- sb-fig8 / fig9
-def _image(pixels, shape):
+def _image(pixels, shape, lo: float, hi: float):
+    """(C, H, W) pixels as an image for imshow, mapped from [lo, hi] (shared by every image of a figure, so that
+    intensities compare across a path and between paths) to [0, 1]."""
     img = np.asarray(pixels, dtype=float).reshape(shape)
     img = np.moveaxis(img, 0, -1)
-    img = (img - img.min()) / max(img.max() - img.min(), 1e-12)
+    img = np.clip((img - lo) / max(hi - lo, 1e-12), 0.0, 1.0)
     return img[..., 0] if img.shape[-1] == 1 else img
 
 
@@ -304,13 +288,15 @@ def _path_rows(images: pd.DataFrame, kind: str, class_names: list[str], *, title
         ax.set_axis_off()
     if not paths:
         grid[0, 0].text(0, 0.5, f"no {kind} path in this run", fontsize=8)
+    values = np.concatenate([np.asarray(p, dtype=float) for p in sel["pixels"]]) if len(sel) else np.zeros(1)
+    lo, hi = float(values.min()), float(values.max())  # one intensity range for every image of the figure
     for r, path in enumerate(paths):
         rows = sel[sel["path"] == path].sort_values("position")
         for c, (_, row) in enumerate(rows.iterrows()):
             ax = grid[r, c]
             ax.set_axis_on()
-            ax.imshow(_image(row["pixels"], (int(row["channels"]), int(row["height"]), int(row["width"]))),
-                      cmap="gray", interpolation="nearest")
+            ax.imshow(_image(row["pixels"], (int(row["channels"]), int(row["height"]), int(row["width"])), lo, hi),
+                      cmap="gray", vmin=0.0, vmax=1.0, interpolation="nearest")
             ax.set_xticks([]), ax.set_yticks([])
             ax.set_title(f"{class_names[int(row['predicted'])]} {row['probability']:.2f}", fontsize=6, pad=1)
             if c == 0:
@@ -318,7 +304,8 @@ def _path_rows(images: pd.DataFrame, kind: str, class_names: list[str], *, title
     if bottom is not None:
         _path_stats(bottom, stats)
     fig.suptitle(title, fontsize=9)
-    _scale_note(fig, scale, "; image titles: predicted class, softmax probability of the path's class")
+    _scale_note(fig, scale, "; image titles: predicted class, softmax probability of the path's class; one grey "
+                f"scale for all images ({lo:.2g} black … {hi:.2g} white)")
     return fig
 
 

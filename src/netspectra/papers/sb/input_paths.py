@@ -18,6 +18,8 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from netspectra.progress import Progress
+
 
 def batched_logits(model: nn.Module, images: torch.Tensor, chunk_size: int = 4096) -> torch.Tensor:
     """Logits of ``images`` (..., C, H, W) -> (..., n_classes), evaluated in chunks."""
@@ -36,17 +38,19 @@ def targeted_adversarial(model: nn.Module, images: torch.Tensor, targets: torch.
     """
     x = images.clone()
     done = torch.zeros(len(x), dtype=torch.bool, device=x.device)
-    for _ in range(n_steps):
-        x.requires_grad_(True)
-        logp = F.log_softmax(model(x), dim=1).gather(1, targets[:, None])[:, 0]
-        (grad,) = torch.autograd.grad(logp.sum(), x)
-        with torch.no_grad():
-            done = logp.exp() >= confidence
-            if done.all():
-                x = x.detach()
-                break
-            step = step_size * grad.sign() * (~done).view(-1, 1, 1, 1)
-            x = (x + step).clamp(lower, upper).detach()
+    with Progress(n_steps, "sb-fig9 adversarial examples") as bar:
+        for _ in range(n_steps):
+            x.requires_grad_(True)
+            logp = F.log_softmax(model(x), dim=1).gather(1, targets[:, None])[:, 0]
+            (grad,) = torch.autograd.grad(logp.sum(), x)
+            with torch.no_grad():
+                done = logp.exp() >= confidence
+                if done.all():
+                    x = x.detach()
+                    break
+                step = step_size * grad.sign() * (~done).view(-1, 1, 1, 1)
+                x = (x + step).clamp(lower, upper).detach()
+            bar.update(reached=done.float().mean)
     with torch.no_grad():
         prob = F.softmax(model(x), dim=1).gather(1, targets[:, None])[:, 0]
     return x.detach(), prob >= confidence
@@ -107,13 +111,15 @@ def neb_paths(model: nn.Module, start: torch.Tensor, end: torch.Tensor, targets:
     inserts one pivot per path. Returns the pivots (P, n_initial_pivots + n_iterations, C, H, W).
     """
     pivots = linear_path(start, end, n_initial_pivots)
-    for _ in range(n_iterations):
-        velocity = torch.zeros_like(pivots)
-        for _ in range(n_steps):
-            g = neb_step_direction(model, pivots, targets)
-            velocity = momentum * velocity + g
-            pivots = pivots - learning_rate * velocity
-        pivots = insert_pivots(model, pivots, targets)
+    with Progress(n_iterations * n_steps, f"sb-fig8/9 NEB paths ({len(start)} paths)") as bar:
+        for _ in range(n_iterations):
+            velocity = torch.zeros_like(pivots)
+            for _ in range(n_steps):
+                g = neb_step_direction(model, pivots, targets)
+                velocity = momentum * velocity + g
+                pivots = pivots - learning_rate * velocity
+                bar.update(pivots=pivots.shape[1])
+            pivots = insert_pivots(model, pivots, targets)
     return pivots.detach()
 
 

@@ -5,7 +5,14 @@ paths.py: single paths (rr-fig1, rr-fig4, rr-fig15); training.py: accuracy curve
 The catalogue (``netspectra.papers.rr.catalogue``) calls the functions named here.
 """
 
-from .paths import layerwise, median_paths, spectrum_label, transition_grid, transition_regimes
+from .paths import (
+    layerwise,
+    loss_and_last_median_paths,
+    median_paths,
+    spectrum_label,
+    transition_grid,
+    transition_regimes,
+)
 from .spectra import (
     branch_correlation,
     chebyshev_approximations,
@@ -20,6 +27,7 @@ from .training import trainability, training_curves
 
 __all__ = [
     "branch_correlation", "chebyshev_approximations", "chebyshev_coefficients", "direction_panels",
-    "during_training", "h_versus_depth", "last_layer_spectra", "layer_spectra", "layerwise", "median_paths",
+    "during_training", "h_versus_depth", "last_layer_spectra", "layer_spectra", "layerwise",
+    "loss_and_last_median_paths", "median_paths",
     "spectrum_label", "trainability", "training_curves", "transition_grid", "transition_regimes",
 ]

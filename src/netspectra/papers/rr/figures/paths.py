@@ -10,6 +10,7 @@ from matplotlib.cm import ScalarMappable
 from matplotlib.colors import Normalize
 
 from netspectra import spectra
+from netspectra.paths import LOSS
 
 PATH_XLABEL = "t (position along the path, |D| = 1)"
 
@@ -33,54 +34,73 @@ def spectrum_label(detrend: str, window: str) -> str:
 
 
 REGIMES = (("linear", 1.0, 0.0), ("ReLU, no shortcut", 0.0, 0.0), ("ReLU, shortcut (ResNet)", 0.0, 1.0))
+ESTIMATOR_COLUMNS = {"plain": ("h", "intercept"), "detrended": ("h_detrended", "intercept_detrended")}
+ESTIMATOR_OPTIONS = {"plain": ("none", "none"), "detrended": ("linear", "hann")}  # spectra.ESTIMATORS
 
 
-def transition_regimes(table: pd.DataFrame, detrend: str = "none", window: str = "none") -> plt.Figure:
-    """rr-fig1a: the path (top) and its magnitude spectrum (bottom) in the three corner regimes.
+def _first_paths(table: pd.DataFrame) -> pd.DataFrame:
+    """The first direction's first recorded path of every (grid point, layer)."""
+    first = table[table.direction == table.direction.min()] if "direction" in table else table
+    return first.sort_values("path_index", kind="stable").groupby(["slope", "nu", "layer"]).head(1)
 
-    ``table`` holds one row per (slope, nu, path) with ``values``, ``radius`` and ``h`` (fitted on the
-    spectrum taken with ``detrend`` and ``window``); the first recorded path is shown.
+
+def transition_regimes(table: pd.DataFrame, estimator: str = "plain") -> plt.Figure:
+    """rr-fig1a: per recorded layer (the loss path first, then the last layer), the path (upper row) and its
+    magnitude spectrum with the power-law fit (lower row) in the three corner regimes.
+
+    ``table`` holds one row per (slope, nu, direction, layer, path) with ``values``, ``radius`` and the fits of
+    both estimators; ``estimator`` (plain | detrended) picks the spectrum and h shown. The first direction's
+    first recorded path of every layer is shown.
     """
-    first = table[table.path_index == table.path_index.iloc[0]]
-    fig, axes = plt.subplots(2, len(REGIMES), figsize=(4.0 * len(REGIMES), 6.0))
-    for j, (label, slope, nu) in enumerate(REGIMES):
-        row = first[np.isclose(first.slope, slope) & np.isclose(first.nu, nu)].iloc[0]
-        v = _values(row)
-        axes[0, j].plot(_t(row), v, color="C0", lw=1)
-        axes[0, j].set(title=f"{label}\nslope {slope:g}, ν {nu:g}", xlabel=PATH_XLABEL)
-        k, mag = _magnitude(v, detrend, window)
-        axes[1, j].loglog(k, mag, color="C0", lw=1, label="|z_k|")
-        fit_k = k[(k >= row["k_min"]) & (k <= row["k_max"])]
-        axes[1, j].loglog(fit_k, np.exp(row["intercept"]) * fit_k ** (-row["h"]), color="C3", lw=1.2,
-                          label="power-law fit")
-        axes[1, j].set(xlabel="frequency k (cycles per path)", title=f"h = {row['h']:.2f}")
-    axes[0, 0].set_ylabel("layer output f(x, W + t·D)")
-    axes[1, 0].set_ylabel(spectrum_label(detrend, window))
+    first = _first_paths(table)
+    layers = sorted(first.layer.unique(), reverse=True)  # the loss (after the last layer) first
+    h_col, c_col = ESTIMATOR_COLUMNS[estimator]
+    fig, axes = plt.subplots(2 * len(layers), len(REGIMES), figsize=(4.0 * len(REGIMES), 3.0 * 2 * len(layers)),
+                             squeeze=False)
+    for i, layer in enumerate(layers):
+        for j, (label, slope, nu) in enumerate(REGIMES):
+            row = first[np.isclose(first.slope, slope) & np.isclose(first.nu, nu) & (first.layer == layer)].iloc[0]
+            v = _values(row)
+            ax_p, ax_s = axes[2 * i, j], axes[2 * i + 1, j]
+            ax_p.plot(_t(row), v, color="C0", lw=1)
+            ax_p.set(title=f"{label}\nslope {slope:g}, ν {nu:g}", xlabel=PATH_XLABEL)
+            k, mag = _magnitude(v, *ESTIMATOR_OPTIONS[estimator])
+            ax_s.loglog(k, mag, color="C0", lw=1, label="|z_k|")
+            fit_k = k[(k >= row["k_min"]) & (k <= row["k_max"])]
+            ax_s.loglog(fit_k, np.exp(row[c_col]) * fit_k ** (-row[h_col]), color="C3", lw=1.2, label="power-law fit")
+            floor = row["h_floor" if estimator == "plain" else "h_detrended_floor"]
+            ax_s.set(xlabel="frequency k (cycles per path)", title=f"h = {row[h_col]:.2f} (straight line: {floor:.2f})")
+            if j == 0:
+                loss = row["layer_name"] == LOSS
+                ax_p.set_ylabel("loss (cross-entropy of the batch)" if loss else f"{row['layer_name']} output")
+                ax_s.set_ylabel(spectrum_label(*ESTIMATOR_OPTIONS[estimator]))
     axes[1, -1].legend(fontsize=8)
     fig.tight_layout()
     return fig
 
 
-def transition_grid(table: pd.DataFrame) -> plt.Figure:
-    """rr-fig1b: small multiples of the same path over (slope, ν); each panel notes the path's h.
+def transition_grid(table: pd.DataFrame, estimator: str = "plain") -> plt.Figure:
+    """rr-fig1b: small multiples of the same loss path over (slope, ν); each panel notes the path's h.
 
     Every path is shown minus its mean and divided by its standard deviation, so the panels compare
     shape (roughness), not scale. Columns: slope (0 = ReLU … 1 = linear); rows: ν (0 = no shortcut,
-    top … 1 = full shortcut, bottom).
+    top … 1 = full shortcut, bottom). The loss path where it was recorded, else the first layer's path.
     """
-    first = table[table.path_index == table.path_index.iloc[0]]
+    first = _first_paths(table)
+    first = first[first.layer == first.layer.max()]
+    h_col = ESTIMATOR_COLUMNS[estimator][0]
     slopes, nus = np.sort(first.slope.unique()), np.sort(first.nu.unique())
     fig, axes = plt.subplots(len(nus), len(slopes), figsize=(1.9 * len(slopes) + 0.6, 1.5 * len(nus) + 0.6),
                              sharex=True, sharey=True, squeeze=False)
-    h_norm = Normalize(np.nanmin(first.h), np.nanmax(first.h))
+    h_norm = Normalize(np.nanmin(first[h_col]), np.nanmax(first[h_col]))
     cmap = plt.get_cmap("viridis")
     for i, nu in enumerate(nus):
         for j, slope in enumerate(slopes):
             ax = axes[i, j]
             row = first[np.isclose(first.slope, slope) & np.isclose(first.nu, nu)].iloc[0]
             v = _values(row)
-            ax.plot(_t(row), (v - v.mean()) / (v.std() or 1.0), color=cmap(h_norm(row["h"])), lw=0.9)
-            ax.text(0.03, 0.95, f"h={row['h']:.2f}", transform=ax.transAxes, va="top", fontsize=7)
+            ax.plot(_t(row), (v - v.mean()) / (v.std() or 1.0), color=cmap(h_norm(row[h_col])), lw=0.9)
+            ax.text(0.03, 0.95, f"h={row[h_col]:.2f}", transform=ax.transAxes, va="top", fontsize=7)
             if i == 0:
                 ax.set_title(f"slope {slope:g}", fontsize=9)
             if j == 0:
@@ -88,7 +108,8 @@ def transition_grid(table: pd.DataFrame) -> plt.Figure:
             if i == len(nus) - 1:
                 ax.set_xlabel("t", fontsize=8)
             ax.tick_params(labelsize=7)
-    fig.colorbar(ScalarMappable(h_norm, cmap), ax=axes, label="fractal coefficient h of the path", shrink=0.7)
+    label = f"fractal coefficient h of the {'loss ' if first.layer_name.iloc[0] == LOSS else ''}path ({estimator} DFT)"
+    fig.colorbar(ScalarMappable(h_norm, cmap), ax=axes, label=label, shrink=0.7)
     return fig
 
 
@@ -102,10 +123,12 @@ def median_h_selection(fits: pd.DataFrame, by: list[str]) -> pd.DataFrame:
 
 
 def median_paths(paths: pd.DataFrame, fits: pd.DataFrame, spectra_df: pd.DataFrame, col: str = "activation",
-                 row: str = "shortcut", col_order: list | None = None, ylabel: str = "magnitude |z_k|") -> plt.Figure:
+                 row: str = "shortcut", col_order: list | None = None, ylabel: str = "magnitude |z_k|",
+                 title: str = "") -> plt.Figure:
     """rr-fig4: per (``col``, ``row``) variant, the path of median h (upper) and the magnitude spectrum
-    the fit was made on, √power from ``spectra_df``, with the fitted power law (lower); columns in
-    ``col_order`` (default: as in the table). Needs one path per (variant, init, direction, layer)."""
+    the fit was made on, √power from ``spectra_df``, with the fitted power law and the detrended + Hann
+    spectrum √power_detrended for comparison (lower); columns in ``col_order`` (default: as in the table).
+    Needs one path per (variant, init, direction, layer) of one layer."""
     picks = median_h_selection(fits, [row, col])
     cols = col_order or list(dict.fromkeys(fits[col]))
     rows = sorted(fits[row].unique())
@@ -123,18 +146,41 @@ def median_paths(paths: pd.DataFrame, fits: pd.DataFrame, spectra_df: pd.DataFra
             ax_p.set(title=f"{cval}, {rtitle}", xlabel=PATH_XLABEL)
             spec = spectra_df.set_index(key).loc[tuple(pick[key])].sort_values("k")
             k, mag = spec.k.to_numpy(), np.sqrt(spec.power.to_numpy())
-            ax_s.loglog(k, mag, lw=0.9, label="|z_k|")
+            ax_s.loglog(k, mag, lw=0.9, label="|z_k| (plain DFT)")
+            ax_s.loglog(k, np.sqrt(spec.power_detrended.to_numpy()), lw=0.7, color="0.6", label="detrended + Hann")
             fit_k = k[(k >= pick.k_min) & (k <= pick.k_max)]
             ax_s.loglog(fit_k, np.exp(pick.intercept) * fit_k ** (-pick.h), color="C3", lw=1.2,
                         label="power-law fit")
             ax_s.set(xlabel="frequency k (cycles per path)",
-                     title=f"median h = {pick.h:.2f} (of {pick.n_paths_ranked})")
+                     title=f"median h = {pick.h:.2f} (of {pick.n_paths_ranked}); detr. {pick.h_detrended:.2f}")
             if j == 0:
-                ax_p.set_ylabel("last-layer output")
+                ax_p.set_ylabel("loss" if path.get("layer_name") == LOSS else "last-layer output")
                 ax_s.set_ylabel(ylabel)
     axes[1, -1].legend(fontsize=7)
+    if title:
+        fig.suptitle(title, fontsize=10)
     fig.tight_layout()
     return fig
+
+
+def loss_and_last_median_paths(paths: pd.DataFrame, fits: pd.DataFrame, spectra_df: pd.DataFrame,
+                               col_order: list | None = None) -> dict[str, plt.Figure]:
+    """rr-fig4: :func:`median_paths` of the loss path (panel a, the paper's) and of the last layer (panel b),
+    with h of the plain DFT (the straight line's h is noted in the title)."""
+    figures = {}
+    for panel, is_loss in (("a", True), ("b", False)):
+        def keep(t, is_loss=is_loss):
+            return t[(t.layer_name == LOSS) == is_loss]
+
+        f = keep(fits)
+        if f.empty:
+            continue
+        what = "loss path" if is_loss else "last-layer path (one pooled unit of one image)"
+        title = (f"rr-fig4{panel}: {what} of median h per network; straight line h = {f.h_floor.iloc[0]:.2f} "
+                 f"(plain), {f.h_detrended_floor.iloc[0]:.2f} (detrended)")
+        figures[panel] = median_paths(keep(paths), f, keep(spectra_df), col_order=col_order,
+                                      ylabel="|z_k| (plain DFT)", title=title)
+    return figures
 
 
 def layerwise(paths: pd.DataFrame, spectra_df: pd.DataFrame, ylabel: str) -> plt.Figure:

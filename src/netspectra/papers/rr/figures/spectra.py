@@ -11,6 +11,8 @@ import seaborn as sns
 from matplotlib.cm import ScalarMappable
 from matplotlib.colors import Normalize
 
+from netspectra.paths import LOSS
+
 from ..branch_correlation import gaussian_bands, independent_floor
 from ..chebyshev import COEFFICIENT_FLOOR, interval_label
 from ..tables import with_grid_column
@@ -97,7 +99,22 @@ def layer_spectra(spectra: pd.DataFrame, ylabel: str, col: str = "activation",
             if j == 0:
                 ax.set_ylabel(ylabel)
     fig.colorbar(ScalarMappable(norm, cmap), ax=axes, label="layer (1 = first unit)", shrink=0.8)
+    note = _move_note(spectra, col)
+    if note:  # above the panel titles (bbox_inches="tight" keeps it in the saved file)
+        fig.suptitle(note.strip("; "), fontsize=9, y=1.0 + 0.08 / len(rows))
     return fig
+
+
+def _move_note(table: pd.DataFrame, by: str) -> str:
+    """"; a layer moves by …" from the tables' layer_move column (median over paths), per value of ``by``."""
+    if "layer_move" not in table or table.layer_move.isna().all():
+        return ""
+    move = table.groupby(by).layer_move.median()
+    percent = {v: f"{100 * m:.0f} %" if m >= 0.1 else f"{100 * m:.2g} %" for v, m in move.items()}
+    if len(set(percent.values())) == 1:
+        percent = dict(list(percent.items())[:1])
+    values = ", ".join(p + (f" ({by} {v})" if len(percent) > 1 else "") for v, p in percent.items())
+    return f"; at the path's end a layer has moved by {values} of its weights' norm (median)"
 
 
 DIRECTION_PANELS = {"a": "power |z_k|², path-normalised", "b": "k²·|z_k|², path-normalised"}
@@ -127,29 +144,46 @@ def during_training(tables: dict[str, pd.DataFrame], panels: dict[str, list[dict
         spectra["activation"] = (spectra.activation + ", "
                                  + spectra.shortcut.map({True: "shortcut", False: "no shortcut"}))
         fig = layer_spectra(spectra, "power |z_k|², path-normalised", col="activation", row="epoch")
-        radius = ", ".join(f"{r:g}" for r in dict.fromkeys(row["radius"] for row in rows))
+        radius = ", ".join(dict.fromkeys(
+            f"{row['radius_relative']:g} × the weights' norm" if row.get("radius_relative") else f"{row['radius']:g}"
+            for row in rows))
         fig.suptitle(f"rr-fig11{panel} ({scale} scale): Toy-CNN spectra per layer at radius {radius}, "
-                     f"rows = training epoch of the weights; path images: {'; '.join(dict.fromkeys(sources))}",
-                     fontsize=10, y=1.02)
+                     f"rows = training epoch of the weights; path images: {'; '.join(dict.fromkeys(sources))}"
+                     + _move_note(spectra, "epoch"), fontsize=10, y=1.04)
         figures[panel] = fig
     return figures
 
 
 def h_versus_depth(fits: pd.DataFrame) -> plt.Figure:
-    """Mean ± std of h of the last layer over initialisations × directions, against depth."""
+    """Mean ± std of h over initialisations × directions against depth: one row per recorded path (the loss
+    path first, then the last layer), one column per activation. The dashed line is the straight line's h
+    (the plain DFT's floor): an h there is indistinguishable from a smooth path."""
     fits = fits.copy()
     fits["network"] = np.where(fits.shortcut, "shortcut", "no shortcut")
     if "init_scheme" in fits:
         delta = fits.init_scheme == "delta_orthogonal"
         fits.loc[delta, "network"] = fits.loc[delta, "network"] + ", delta-orthogonal"
+    fits["recorded"] = np.where(fits.layer_name == LOSS, "loss path", "last layer")
+    rows = [r for r in ("loss path", "last layer") if r in set(fits.recorded)]
     acts = list(dict.fromkeys(fits.activation))
-    fig, axes = plt.subplots(1, len(acts), figsize=(4 * len(acts), 3.6), squeeze=False, sharey=True)
-    for ax, act in zip(axes[0], acts):
-        sns.lineplot(fits[fits.activation == act], x="depth", y="h", hue="network", errorbar="sd",
-                     marker="o", ax=ax, legend=ax is axes[0, -1])
-        ax.set(title=act, xlabel="depth L (units)", ylabel="fractal coefficient h of the last layer")
+    hue_order = list(dict.fromkeys(fits.sort_values("network").network))
+    fig, axes = plt.subplots(len(rows), len(acts), figsize=(4 * len(acts), 3.4 * len(rows)), squeeze=False,
+                             sharey=True)
+    for i, recorded in enumerate(rows):
+        for j, act in enumerate(acts):
+            ax = axes[i, j]
+            d = fits[(fits.activation == act) & (fits.recorded == recorded)]
+            sns.lineplot(d, x="depth", y="h", hue="network", hue_order=hue_order, errorbar="sd", marker="o", ax=ax,
+                         legend=(i, j) == (0, len(acts) - 1))
+            ax.axhline(d.h_floor.iloc[0], color="0.4", ls="--", lw=0.9, label="straight line (plain DFT floor)")
+            ax.set(title=f"{act}: {recorded}", xlabel="depth L (units)",
+                   ylabel=f"fractal coefficient h of the {recorded}")
     if axes[0, -1].get_legend():
         sns.move_legend(axes[0, -1], "upper left", bbox_to_anchor=(1, 1))
+    if "layer_move" in fits:
+        move = fits.groupby("depth").layer_move.median()
+        fig.suptitle(f"each layer moves by {100 * move.iloc[-1]:.0f} % (depth {move.index[-1]}) to "
+                     f"{100 * move.iloc[0]:.0f} % (depth {move.index[0]}) of its weights' norm (median)", fontsize=9)
     fig.tight_layout()
     return fig
 
@@ -175,20 +209,28 @@ def branch_correlation_curves(corr: pd.DataFrame, hue: str = "activation", floor
     return fig
 
 
-def last_layer_spectra(spectra_df: pd.DataFrame, ylabel: str, hue: str = "version") -> plt.Figure:
-    """rr-fig7: (left) mean power spectrum of the last layer (over inits and directions), one line per
-    ``hue``; (right) each line divided by the first, so that small differences at high k are visible."""
-    mean = spectra_df.groupby([hue, "k"], as_index=False).power.mean()
+def last_layer_spectra(spectra_df: pd.DataFrame, ylabel: str, hue: str = "version",
+                       ylabel_detrended: str | None = None) -> plt.Figure:
+    """rr-fig7: mean power spectrum of the last layer (over inits and directions), one line per ``hue`` (left),
+    and each line divided by the first, so that small differences at high k are visible (right); upper row
+    the plain DFT (``power``), lower row detrended + Hann (``power_detrended``)."""
     label = (lambda v: f"v{v}") if hue == "version" else str
-    fig, (ax, ax_r) = plt.subplots(1, 2, figsize=(10, 3.8))
-    groups = list(mean.groupby(hue))
-    reference_name, reference = groups[0]
-    for i, (name, g) in enumerate(groups):
-        ax.loglog(g.k, g.power, color=f"C{i}", lw=1.2, label=label(name))
-        ax_r.semilogx(g.k, g.power.to_numpy() / reference.power.to_numpy(), color=f"C{i}", lw=1.2, label=label(name))
-    ax.set(xlabel="frequency k (cycles per path)", ylabel=ylabel)
-    ax_r.set(xlabel="frequency k (cycles per path)", ylabel=f"power relative to {label(reference_name)}")
-    ax.legend(title=hue)
+    estimators = [("power", ylabel, "plain DFT")]
+    if "power_detrended" in spectra_df:
+        estimators.append(("power_detrended", ylabel_detrended or "power (detrended, Hann)", "detrended + Hann"))
+    fig, axes = plt.subplots(len(estimators), 2, figsize=(10, 3.6 * len(estimators)), squeeze=False)
+    for (column, y_label, name), (ax, ax_r) in zip(estimators, axes):
+        mean = spectra_df.groupby([hue, "k"], as_index=False)[column].mean()
+        groups = list(mean.groupby(hue))
+        reference_name, reference = groups[0]
+        for i, (value, g) in enumerate(groups):
+            ax.loglog(g.k, g[column], color=f"C{i}", lw=1.2, label=label(value))
+            ax_r.semilogx(g.k, g[column].to_numpy() / reference[column].to_numpy(), color=f"C{i}", lw=1.2,
+                          label=label(value))
+        ax.set(xlabel="frequency k (cycles per path)", ylabel=y_label, title=name)
+        ax_r.set(xlabel="frequency k (cycles per path)", ylabel=f"power relative to {label(reference_name)}",
+                 title=name)
+        ax.legend(title=hue)
     fig.tight_layout()
     return fig
 
