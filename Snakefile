@@ -2,6 +2,7 @@
 # Thin on purpose: config, its validation, and the rule files. The science lives in src/netspectra.
 import os
 
+from snakemake.logging import logger
 from snakemake.utils import min_version
 
 from netspectra import config as netspectra_config
@@ -18,6 +19,10 @@ configfile: os.path.join(workflow.basedir, "config.yaml")
 
 netspectra_config.validate(config, os.path.join(workflow.basedir, "workflow", "schemas"))
 netspectra_config.check(config)
+# Data the experiments read and data_dir lacks: a warning, so that `snakemake -n` previews the job list without
+# the data; a job that reads a missing dataset fails naming its files.
+if (_missing_data := netspectra_config.missing_data_warning(config)) is not None:
+    logger.warning(_missing_data)
 
 
 include: "workflow/rules/common.smk"

@@ -55,3 +55,21 @@ def test_rr_train_exports_the_trained_weights(workflow):
     jobs = workflow.globals["training_jobs"]("rr-fig8")  # no path experiment loads rr-fig8's weights
     job = workflow.globals["training_job"](SimpleNamespace(training="rr-fig8", job=next(iter(jobs))))
     assert job["recipe"]["n_epochs"] in job["export_epochs"]
+
+
+def test_every_rule_writes_a_benchmark_beside_its_log(workflow):
+    """tools/job_times.py finds a job's benchmark from its log: results/logs/X.log -> results/benchmarks/X.tsv."""
+    for rule in workflow.rules:
+        if rule.name == "all":
+            continue
+        assert rule.benchmark is not None, f"rule {rule.name} has no benchmark:"
+        expected = plain(rule.log[0]).replace("results/logs/", "results/benchmarks/", 1).removesuffix(".log") + ".tsv"
+        assert plain(rule.benchmark) == expected, rule.name
+
+
+def test_data_reading_jobs_get_the_checksum_switch_through_params(workflow):
+    assert workflow.globals["data_config"]() == {"data_dir": None, "device": "auto", "verify_checksums": True}
+    job = workflow.globals["path_job"](SimpleNamespace(experiment="rr-fig5", shard="part000"))
+    assert all(v["verify_checksums"] is True for v in job["variants"])
+    state = workflow.globals["rules"].sample_paths.rule.params["state"]
+    assert state(SimpleNamespace(experiment="rr-fig5"))["state_dir"] == "results/state/sample_paths/rr-fig5"

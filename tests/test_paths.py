@@ -8,7 +8,7 @@ from torch import nn
 
 from netspectra import directions
 from netspectra.models import build_model
-from netspectra.paths import LOSS, PathEvaluator, is_stackable, sample_indices
+from netspectra.paths import LOSS, PathEvaluator, is_stackable, sample_indices, shared_prefix
 from netspectra.sampling import sample_model_paths
 
 SPECS = [
@@ -179,3 +179,31 @@ def test_first_layer_relu_paths_have_h_one():
     assert used > 0
     h = powerlaw.fit(spectra.frequencies(128), np.sqrt(power), 1, 32)["h"]
     assert h == pytest.approx(1.0, abs=0.15)
+
+
+@pytest.mark.parametrize("spec", SPECS, ids=lambda s: f"{s['arch']}-{s.get('version', '')}-{s.get('groups', 1)}")
+@pytest.mark.parametrize("kind", ["layer:2", "layer:-2"])
+def test_shared_prefix_equals_one_point_at_a_time(spec, kind):
+    """A direction moving a later layer: the layers before it run once, are broadcast, and nothing changes."""
+    model = build_model(spec, seed=1)
+    size = 32 if spec["arch"] == "toycnn" else 16
+    x, y = torch.randn(3, 3, size, size, generator=torch.Generator().manual_seed(0)), torch.tensor([1, 0, 1])
+    ts = torch.linspace(0, 2.0, 7)
+    d = directions.random_direction(model, kind, seed=5)
+    boundary, plain = shared_prefix(model, d)
+    assert boundary == model.layer_names[int(kind.split(":")[1])] and plain and not plain & set(d)
+    layers = model.layer_names
+    batched = PathEvaluator(model, x, [*layers, LOSS], chunk=3, targets=y)(d, ts)
+    reference = one_at_a_time(model, x, d, ts, layers)
+    for n in layers:
+        assert relative_error(batched[n], reference[n]) < 1e-5, n
+    assert relative_error(batched[LOSS], one_loss_at_a_time(model, x, y, d, ts)) < 1e-5
+    # the layers before the moved one are the same at every point
+    before = layers[: layers.index(boundary)]
+    assert all((batched[n] == batched[n][:1]).all() for n in before)
+
+
+def test_no_prefix_is_shared_when_the_first_layer_moves():
+    model = build_model(dict(arch="toycnn", depth=3), seed=0)
+    assert shared_prefix(model, directions.random_direction(model, "all", 0)) == (None, frozenset())
+    assert shared_prefix(model, directions.random_direction(model, "layer:0", 0)) == (None, frozenset())

@@ -45,7 +45,7 @@ def _name(option: str, names: dict[str, str] | None) -> str:
 
 
 def check_options(*, n_points: int, radius: float, n_directions: int, k_min: int = 1, k_max: int | None = None,
-                  max_paths_per_layer: int | None = 256, chunk: int = 16, estimator: str = DEFAULT_ESTIMATOR,
+                  max_paths_per_layer: int | None = 256, chunk: int | str = "auto", estimator: str = DEFAULT_ESTIMATOR,
                   normalise: str = "none", batchnorm: str | None = None,
                   names: dict[str, str] | None = None) -> tuple[int, int]:
     """Validate the numbers of a roughness run; returns the fit range ``(k_min, k_max)``.
@@ -66,7 +66,8 @@ def check_options(*, n_points: int, radius: float, n_directions: int, k_min: int
     integer("n_points", n_points, 2 * MIN_FIT_FREQUENCIES,
             f" (a power law is fitted to at least {MIN_FIT_FREQUENCIES} frequencies k ≤ n_points/2)")
     integer("n_directions", n_directions, 1)
-    integer("chunk", chunk, 1)
+    if chunk != "auto":
+        integer("chunk", chunk, 1)
     if max_paths_per_layer is not None:
         integer("max_paths_per_layer", max_paths_per_layer, 1)
     if not isinstance(radius, (int, float, np.floating)) or isinstance(radius, bool) or not math.isfinite(radius) \
@@ -179,7 +180,8 @@ def roughness(model: nn.Module, x: torch.Tensor, *, layers: list[str] | None = N
               n_directions: int = 4, n_points: int = 100, radius: float = 1.0,
               loss: torch.Tensor | Callable[[torch.Tensor], torch.Tensor] | None = None,
               estimator: str = DEFAULT_ESTIMATOR, normalise: str = "none", k_min: int = 1, k_max: int | None = None,
-              max_paths_per_layer: int | None = 256, batchnorm: str | None = None, chunk: int = 16, seed: int = 0,
+              max_paths_per_layer: int | None = 256, batchnorm: str | None = None, chunk: int | str = "auto",
+              seed: int = 0,
               return_paths: bool = False, progress: bool | None = None,
               option_names: dict[str, str] | None = None) -> pd.DataFrame | tuple[pd.DataFrame, pd.DataFrame]:
     """h per layer of ``model`` on the batch ``x`` (B, ...): one row per recorded layer.

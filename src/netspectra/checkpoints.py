@@ -80,7 +80,7 @@ def tensor_digest(*tensors: torch.Tensor) -> str:
     for t in tensors:
         t = t.detach().cpu().contiguous()
         h.update(f"{t.dtype}{tuple(t.shape)}".encode())
-        h.update(t.view(torch.uint8).numpy().tobytes() if t.numel() else b"")
+        h.update(t.reshape(-1).view(torch.uint8).numpy().tobytes() if t.numel() else b"")  # 0-d tensors too
     return h.hexdigest()[:16]
 
 
@@ -326,3 +326,39 @@ def for_job(state: Mapping[str, Any], settings: Any, log: Callable[[str], None] 
     (fingerprinted without :data:`NOT_RESULTS`, with the training code's :func:`code_digest`)."""
     return Checkpointer(state["state_dir"], fingerprint({"settings": settings, "code": code_digest()}),
                         every_seconds=60.0 * state["checkpoint_every_minutes"], log=log)
+
+
+class Units:
+    """Finished units of a job made of independent units of work (``sample_paths``: one (variant, init) each),
+    one file per unit in ``directory``, so that a rerun of a killed job skips the finished ones.
+
+    ``directory`` is the job's state folder (never a Snakemake output, so a failed or killed job keeps it).
+    Each file is written atomically (:func:`save`) and holds the fingerprint of its unit's settings
+    (:func:`fingerprint`: everything its result depends on); :meth:`load` returns None for a unit that is not
+    there, cannot be read (reported by path) or belongs to another fingerprint (reported; it is recomputed
+    and overwritten). Unit names may hold ``/`` (sub-folders).
+    """
+
+    def __init__(self, directory: str | os.PathLike, log: Callable[[str], None] | None = None):
+        self.directory, self.log = Path(directory), log or logger.info
+
+    def path(self, name: str) -> Path:
+        return self.directory / f"{name}.pt"
+
+    def load(self, name: str, fingerprint: str) -> dict[str, Any] | None:
+        """The saved state of unit ``name`` if it was finished with this ``fingerprint``, else None."""
+        path = self.path(name)
+        if not path.exists():
+            return None
+        try:
+            state = load(path)
+        except CheckpointError as err:
+            self.log(f"{err}; computing the unit again")
+            return None
+        if state.get("fingerprint") != fingerprint:
+            self.log(f"{path} belongs to a different configuration; computing the unit again")
+            return None
+        return state
+
+    def save(self, name: str, fingerprint: str, state: dict[str, Any]) -> None:
+        save({"fingerprint": fingerprint} | state, self.path(name))

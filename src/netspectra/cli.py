@@ -167,7 +167,8 @@ def _parser() -> argparse.ArgumentParser:
                    help="input images the paths are evaluated on (default 8)")
     r.add_argument("--max-paths-per-layer", type=int, default=256,
                    help="(unit, position, image) entries kept per layer and direction (default 256)")
-    r.add_argument("--chunk", type=int, default=16, help="path points evaluated per batched call (memory)")
+    r.add_argument("--chunk", type=lambda v: v if v == "auto" else int(v), default="auto",
+                   help="path points evaluated per batched call: auto (the engine's rule) or a number")
     r.add_argument("--batchnorm", choices=("auto", *BATCHNORM_MODES), default="auto",
                    help="BatchNorm on the batch's statistics or on running statistics (auto: running with "
                         "--weights, batch otherwise)")

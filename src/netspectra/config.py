@@ -249,6 +249,90 @@ def check(config: Mapping[str, Any]) -> None:
     for section, checker in (("rr", check_rr), ("sb", check_sb), ("fp", check_fp), ("ff", check_ff)):
         if isinstance(config.get(section), Mapping):
             checker(config[section])
+    fp_dataset = config.get("fp", {}).get("mnist", {}).get("dataset")
+    if fp_dataset == "mnist" and config.get("data_dir") is None:
+        raise ConfigError("config fp.mnist.dataset is 'mnist' but data_dir is null (use dataset: digits, or set "
+                          "data_dir to the folder with the MNIST IDX files)")
+
+
+# ----------------------------------------------------------------------------------------------- data
+def _enabled(rr: Mapping[str, Any], fig: str) -> bool:
+    return fig in rr and rr[fig].get("enabled", True)
+
+
+def dataset_users(config: Mapping[str, Any]) -> dict[str, list[str]]:
+    """``{dataset: [config keys of the experiments that read it from data_dir]}`` (cifar10, cifar100, mnist;
+    the stand-ins shipped with scikit-learn are left out): every rr path experiment and section with a
+    ``dataset``, the rr training experiments that enabled figures or path checkpoints use, sb.fig7,
+    sb.fig8_9 and fp.mnist."""
+    from .datasets import SHIPPED
+
+    users: dict[str, list[str]] = {}
+    rr = config.get("rr", {})
+    for exp_id, exp in rr.get("paths", {}).items():
+        users.setdefault(exp.get("dataset", "cifar10"), []).append(f"rr.paths.{exp_id}")
+    for key, section in rr.items():
+        if isinstance(section, Mapping) and "dataset" in section:
+            users.setdefault(section["dataset"], []).append(f"rr.{key}")
+    training = rr.get("training", {})
+    trained = {rr[f]["training"] for f in ("fig8", "fig10", "fig9") if _enabled(rr, f) and "training" in rr[f]}
+    trained |= {e["checkpoint"]["training"] for e in rr.get("paths", {}).values() if "checkpoint" in e}
+    for exp_id in sorted(trained):
+        exp = training.get("experiments", {}).get(exp_id)
+        if exp is not None:  # an unknown reference is reported by the rule files, naming the known ones
+            recipe = dict(training.get("recipe", {})) | exp.get("recipe", {})
+            users.setdefault(recipe.get("dataset", "cifar10"), []).append(f"rr.training.experiments.{exp_id}")
+    for name in ("fig7", "fig8_9"):
+        if "dataset" in config.get("sb", {}).get(name, {}):
+            users.setdefault(config["sb"][name]["dataset"], []).append(f"sb.{name}")
+    if "dataset" in config.get("fp", {}).get("mnist", {}):
+        users.setdefault(config["fp"]["mnist"]["dataset"], []).append("fp.mnist")
+    return {ds: who for ds, who in sorted(users.items()) if ds not in SHIPPED}
+
+
+def _ff_image_files(config: Mapping[str, Any]) -> list[tuple[str, Path]]:
+    """``(config key, path)`` of every image file ff.fig1 reads (sources ``file`` and ``npz``)."""
+    out = []
+    for i, image in enumerate(config.get("ff", {}).get("fig1", {}).get("images", [])):
+        if image.get("source") in ("file", "npz") and "path" in image:
+            path = Path(image["path"])
+            if not path.is_absolute() and config.get("data_dir"):
+                path = Path(config["data_dir"]) / path
+            out.append((f"ff.fig1.images[{i}]", path))
+    return out
+
+
+def missing_data(config: Mapping[str, Any]) -> list[str]:
+    """One line per dataset (or image file) that enabled experiments read and ``data_dir`` lacks: the dataset,
+    the config keys that need it and the missing files. Empty without ``data_dir`` (the shipped stand-ins
+    replace the datasets) except for image files."""
+    from .datasets import missing_files
+
+    lines = []
+    data_dir = config.get("data_dir")
+    if data_dir is not None:
+        for ds, who in dataset_users(config).items():
+            missing = missing_files(ds, data_dir)
+            if missing:
+                lines.append(f"{ds} (for {', '.join(who)}): missing {', '.join(map(str, missing))}")
+    images: dict[Path, list[str]] = {}
+    for where, path in _ff_image_files(config):
+        if not path.exists():
+            images.setdefault(path, []).append(where)
+    lines += [f"image file {path} (for {', '.join(who)}): missing" for path, who in images.items()]
+    return lines
+
+
+def missing_data_warning(config: Mapping[str, Any]) -> str | None:
+    """The parse-time warning about data the configured experiments read and ``data_dir`` lacks (None when
+    nothing is missing). Not an error: ``snakemake -n`` previews the job list without the data, and jobs
+    that need no data still run; a job that reads a missing dataset fails naming its files."""
+    lines = missing_data(config)
+    if not lines:
+        return None
+    return (f"warning: data_dir {config.get('data_dir')!r} lacks data that configured experiments read; the jobs "
+            "that read it will fail (nothing is downloaded: put the files there, or set data_dir: null for "
+            "scikit-learn's stand-ins):\n" + "\n".join(f"  {line}" for line in lines))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -263,6 +347,9 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as err:
         print(f"error: {err}", file=sys.stderr)
         return 1
+    warning = missing_data_warning(config)
+    if warning:
+        print(warning, file=sys.stderr)
     print(f"config ok: config.yaml{''.join(' + ' + p for p in overlays)}")
     return 0
 

@@ -97,6 +97,16 @@ def missing_files(dataset: str, data_dir: str | Path) -> list[Path]:
     return [p for p in expected_files(dataset, data_dir) if not present(p)]
 
 
+def require_files(dataset: str, data_dir: str | Path) -> None:
+    """Raise FileNotFoundError naming the files of ``dataset`` that ``data_dir`` lacks (a job about to read
+    them; the pipeline only warns about them before any job, so that its job list can be previewed)."""
+    missing = missing_files(dataset, data_dir)
+    if missing:
+        raise FileNotFoundError(f"{dataset} not found in data_dir {data_dir}: missing {', '.join(map(str, missing))} "
+                                "(nothing is downloaded: put the files there, or set data_dir: null for the "
+                                "shipped stand-ins)")
+
+
 def _existing(path: Path) -> Path:
     """``path``, or its ``.gz`` copy when only that exists."""
     gz = path.with_name(path.name + ".gz")
@@ -185,6 +195,7 @@ def read_mnist(data_dir: str | Path, split: str, *, verify_checksums: bool = Tru
                checksums: dict[str, str] | None = None) -> tuple[np.ndarray, np.ndarray]:
     """uint8 images ``(N, 1, 28, 28)`` and labels of the MNIST 'train' or 'test' split (MD5s checked first,
     as in :func:`read_cifar`)."""
+    require_files("mnist", data_dir)
     files = expected_files("mnist", data_dir)
     images, labels = (files[0], files[1]) if split == "train" else (files[2], files[3])
     return (_read_idx(images, verify_checksums, checksums)[:, None],
@@ -283,9 +294,7 @@ def load_images(dataset: str, data_dir: str | Path | None, split: str = "test", 
         data = _shipped(stand_in, split, channels, side)
         data.source += f" standing in for {dataset} (no data_dir)" if stand_in != "digits" else ""
         return data
-    missing = missing_files(dataset, data_dir)
-    if missing:
-        raise FileNotFoundError(f"{dataset} not found: missing {', '.join(map(str, missing))}")
+    require_files(dataset, data_dir)
     checksums: dict[str, str] = {}
 
     def reader(d, s):

@@ -6,6 +6,11 @@ evaluated with ``torch.func.vmap`` over ``functional_call``. BatchNorm uses the 
 sampled images (``batchnorm="batch"``, no running-statistics updates) or the running statistics
 (``batchnorm="running"``, for trained checkpoints). Besides layer outputs, the *loss path* (the batch's mean
 cross-entropy at every point, the pseudo-layer :data:`LOSS`) is recorded from the same forward passes.
+
+What does not change along a path is computed once: for a direction that leaves the first layers unmoved
+(``layer:k``), netspectra's models evaluate those layers with their plain weights and broadcast the result to
+every point at the first moved layer (:func:`shared_prefix`); ``vmap`` does the same by itself for any other
+module, whose unmoved parameters enter unbatched.
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ from __future__ import annotations
 import copy
 import functools
 from contextlib import contextmanager
+from pathlib import Path
 
 import torch
 import torch.nn.functional as F
@@ -22,6 +28,36 @@ from torch.func import functional_call, replace_all_batch_norm_modules_, vmap
 from .layers import unstack
 
 LOSS = "loss"  # pseudo-layer of the loss path: the mean cross-entropy of the batch at every point
+MAX_CHUNK = 64  # points per batched call at most (beyond it nothing was faster; memory grows linearly)
+
+
+def l2_cache_bytes() -> int:
+    """The CPU's level-2 cache per core in bytes (Linux sysfs), 1 MiB where it cannot be read."""
+    for index in sorted(Path("/sys/devices/system/cpu/cpu0/cache").glob("index*")):
+        try:
+            if (index / "level").read_text().strip() == "2":
+                size = (index / "size").read_text().strip().upper()
+                return int(size.rstrip("KMG")) * {"K": 1024, "M": 1024**2, "G": 1024**3}.get(size[-1], 1)
+        except (OSError, ValueError):
+            break
+    return 1024**2
+
+
+def auto_chunk(bytes_per_point: int, device: torch.device) -> int:
+    """Points per batched call, from the largest working set one point adds to a layer (output + weights).
+
+    On the CPU the points of a chunk should keep a layer's working set within about twice the level-2 caches
+    of the threads in use: measured on a 2-core EPYC (1 MiB L2 per core) over Toy-CNN 20/50 and ResNet 20/56 at
+    batches 2-32, the fastest chunk held 1-4 MiB of stacked activations, and twice as large ran up to 2x slower
+    (bench/paths.py). On a GPU the bound is memory: a quarter of what is free, for about three live copies.
+    Powers of two from 1 to :data:`MAX_CHUNK`.
+    """
+    if device.type == "cuda":
+        budget = torch.cuda.mem_get_info(device)[0] // 4 // 3
+    else:
+        budget = 2 * l2_cache_bytes() * torch.get_num_threads()
+    chunk = max(1, min(MAX_CHUNK, budget // max(bytes_per_point, 1)))
+    return 1 << (chunk.bit_length() - 1)
 
 
 def is_stackable(model: nn.Module) -> bool:
@@ -33,15 +69,46 @@ def is_stackable(model: nn.Module) -> bool:
 
 
 def stacked_parameters(params: dict[str, torch.Tensor], direction: dict[str, torch.Tensor],
-                       ts: torch.Tensor) -> dict[str, torch.Tensor]:
-    """``W + t·D`` for every t, each with a leading point dimension of size ``len(ts)``."""
+                       ts: torch.Tensor, plain: frozenset[str] = frozenset()) -> dict[str, torch.Tensor]:
+    """``W + t·D`` for every t, each with a leading point dimension of size ``len(ts)``; the parameters named
+    in ``plain`` (unmoved, evaluated once for all points) keep their own shape."""
     out = {}
     for name, w in params.items():
         if name in direction:
-            out[name] = w + ts.view(-1, *[1] * w.dim()) * direction[name]
+            out[name] = torch.addcmul(w, ts.view(-1, *[1] * w.dim()), direction[name])
         else:
-            out[name] = w.expand(len(ts), *w.shape)
+            out[name] = w if name in plain else w.expand(len(ts), *w.shape)
     return out
+
+
+def shared_prefix(model: nn.Module, direction: dict[str, torch.Tensor]) -> tuple[str | None, frozenset[str]]:
+    """The first layer a direction moves and the parameters registered before it, which it leaves unmoved.
+
+    ``(layer name, parameter names)`` for a model with ``layer_names`` whose parameters are registered in the
+    order its forward pass uses them (netspectra's models), or ``(None, ∅)`` when nothing can be shared (the
+    first layer moves, or the first moved parameter lies outside every layer of ``layer_names``).
+    """
+    names = [n for n, _ in model.named_parameters()]
+    first = next((n for n in names if n in direction), None)
+    layer = next((ln for ln in getattr(model, "layer_names", []) if first and first.startswith(ln + ".")), None)
+    if layer is None:
+        return None, frozenset()
+    start = next(i for i, n in enumerate(names) if n.startswith(layer + "."))
+    return (layer, frozenset(names[:start])) if start > 0 else (None, frozenset())
+
+
+def _broadcast_input(p: int):
+    """Forward pre-hook: the plain input of the first moved layer, repeated for ``p`` points (stacked layout)."""
+    def hook(module, args):
+        x = args[0]
+        if x.dim() != 4:
+            return (x.repeat(1, p), *args[1:])
+        # (B, C, H, W) -> (B, P·C, H, W) in channels-last memory, with one copy
+        b, c, h, w = x.shape
+        x = x.permute(0, 2, 3, 1).unsqueeze(3).expand(b, h, w, p, c).reshape(b, h, w, p * c)
+        return (x.permute(0, 3, 1, 2), *args[1:])
+
+    return hook
 
 
 @contextmanager
@@ -77,7 +144,7 @@ class PathEvaluator:
     """
 
     def __init__(self, model: nn.Module, x: torch.Tensor, layers: list[str], *, batchnorm: str = "batch",
-                 chunk: int = 32, targets: torch.Tensor | None = None):
+                 chunk: int | str = "auto", targets: torch.Tensor | None = None):
         if batchnorm not in ("batch", "running"):
             raise ValueError(f"batchnorm must be 'batch' or 'running', got {batchnorm!r}")
         self.records_loss = LOSS in layers
@@ -93,14 +160,23 @@ class PathEvaluator:
         self.buffers = {n: b.detach() for n, b in model.named_buffers()}
         self.recorded = list(layers)  # in the caller's order, LOSS included
         self.layers = [n for n in layers if n != LOSS]  # the modules whose outputs hooks record
-        self.chunk, self.targets = chunk, targets
+        self.targets = targets
         # Channels-last makes the grouped convolutions of the stacked layout markedly faster on CPU.
         self.x = x.contiguous(memory_format=torch.channels_last) if self.stackable and x.dim() == 4 else x
+        self.chunk = auto_chunk(self.bytes_per_point(), x.device) if chunk == "auto" else int(chunk)
 
-    def _chunk(self, stacked: dict[str, torch.Tensor], p: int,
-               select: dict[str, torch.Tensor] | None = None) -> dict[str, torch.Tensor]:
-        """``{layer: (p, B, ...)}`` for ``p`` stacked points, or ``(p, n)`` at the flat ``select`` indices."""
+    def _chunk(self, stacked: dict[str, torch.Tensor], p: int, select: dict[str, torch.Tensor] | None = None,
+               boundary: str | None = None) -> dict[str, torch.Tensor]:
+        """``{layer: (p, B, ...)}`` for ``p`` stacked points, or ``(p, n)`` at the flat ``select`` indices.
+
+        ``boundary``: the first moved layer, whose input is broadcast to the points (layers before it ran once).
+        """
+        plain = self.shapes if boundary else {}  # one point's output shapes (computed without a boundary)
+
         def keep(n, o):
+            if n in plain and p > 1 and o.shape[1] == plain[n][1]:  # ran before the boundary: same at every point
+                o = o if select is None else o.flatten()[select[n]]
+                return o.unsqueeze(0).expand(p, *o.shape)
             o = unstack(o, p) if self.stackable else o
             return o if select is None else o.flatten(1 if self.stackable else 0)[..., select[n]]
 
@@ -110,14 +186,22 @@ class PathEvaluator:
 
         with _recording(self.model, self.layers, keep) as store:
             if self.stackable:
-                out = functional_call(self.model, (stacked, self.buffers), (self.x,))
+                modules = dict(self.model.named_modules())
+                hook = modules[boundary].register_forward_pre_hook(_broadcast_input(p)) if boundary else None
+                try:
+                    out = functional_call(self.model, (stacked, self.buffers), (self.x,))
+                finally:
+                    if hook is not None:
+                        hook.remove()
                 return dict(store) | ({LOSS: loss(unstack(out, p))} if self.records_loss else {})
 
             def one(params):
                 out = functional_call(self.model, (params, self.buffers), (self.x,))
                 return {n: store[n] for n in self.layers} | ({LOSS: loss(out[None])[0]} if self.records_loss else {})
 
-            return vmap(one)(stacked)
+            # unmoved parameters enter unbatched: vmap evaluates what depends on them alone once for all points
+            moved = {n: 0 if n in stacked and stacked[n].dim() > self.params[n].dim() else None for n in stacked}
+            return vmap(one, in_dims=(moved,))(stacked)
 
     @functools.cached_property
     def shapes(self) -> dict[str, torch.Size]:
@@ -126,12 +210,38 @@ class PathEvaluator:
         with torch.no_grad():
             return {n: o.shape[1:] for n, o in self._chunk(stacked_parameters(self.params, {}, zero), 1).items()}
 
+    def bytes_per_point(self) -> int:
+        """The largest output-plus-weights of any module of one point's forward pass, in bytes."""
+        sizes = []
+
+        def hook(module, inputs, output):
+            if isinstance(output, torch.Tensor):
+                weights = sum(p.numel() * p.element_size() for p in module.parameters(recurse=False))
+                sizes.append(output.numel() * output.element_size() + weights)
+
+        leaves = [m for m in self.model.modules() if not any(True for _ in m.children())]
+        handles = [m.register_forward_hook(hook) for m in leaves]
+        try:  # one point in the stacked layout: BatchNorm leaves its running statistics alone
+            with torch.no_grad():
+                self._chunk(stacked_parameters(self.params, {}, torch.zeros(1, device=self.x.device)), 1)
+        finally:
+            for h in handles:
+                h.remove()
+        return max(sizes, default=1)
+
+    def _shared(self, direction: dict[str, torch.Tensor]) -> tuple[str | None, frozenset[str]]:
+        """What a direction leaves to compute once: (first moved layer, its unmoved parameters)."""
+        if self.stackable:
+            return shared_prefix(self.model, direction)
+        return None, frozenset(n for n in self.params if n not in direction)  # vmap: every unmoved parameter
+
     @torch.no_grad()
     def __call__(self, direction: dict[str, torch.Tensor], ts: torch.Tensor,
                  select: dict[str, torch.Tensor] | None = None) -> dict[str, torch.Tensor]:
         if select is not None:
             select = {n: i.to(self.x.device) for n, i in select.items()}
-        chunks = [self._chunk(stacked_parameters(self.params, direction, t), len(t), select)
+        boundary, plain = self._shared(direction)
+        chunks = [self._chunk(stacked_parameters(self.params, direction, t, plain), len(t), select, boundary)
                   for t in ts.split(self.chunk)]
         return {n: torch.cat([c[n] for c in chunks]) for n in self.recorded}
 

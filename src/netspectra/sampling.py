@@ -69,7 +69,7 @@ def median_layer_move(model: nn.Module, d: dict[str, torch.Tensor], radius: floa
 def sample_model_paths(model: nn.Module, x: torch.Tensor, y: torch.Tensor, *, direction: str,
                        n_directions: int, n_points: int, radius: float | None = None, layers: str | list,
                        max_paths_per_layer: int | None, batchnorm: str, chunk: int, seed: int,
-                       radius_relative: float | None = None) -> pd.DataFrame:
+                       radius_relative: float | None = None, progress=None) -> pd.DataFrame:
     """Paths ``f_l(x, W + t·D)``, t on ``n_points`` values in [0, radius], for ``n_directions`` directions.
 
     Give ``radius`` (|D| = 1, so the path ends at distance ``radius`` from W) or ``radius_relative`` (the
@@ -80,6 +80,7 @@ def sample_model_paths(model: nn.Module, x: torch.Tensor, y: torch.Tensor, *, di
     output), radius (absolute), values (float32, length ``n_points``) and layer_move (median over the moved
     layers of how far the path's end moves a layer relative to its weights' norm). ``layers`` may include
     ``loss``: the loss path of the batch (x, y), recorded as layer ``len(model.layer_names)`` named ``loss``.
+    ``progress`` (a :class:`netspectra.progress.Progress`, optional) advances by one per direction.
     """
     names = resolve_layers(model, layers)
     evaluator = PathEvaluator(model, x, names, batchnorm=batchnorm, chunk=chunk, targets=y)
@@ -90,6 +91,8 @@ def sample_model_paths(model: nn.Module, x: torch.Tensor, y: torch.Tensor, *, di
         select = selection(evaluator, max_paths_per_layer, seed, j)
         d = make_direction(model, direction, seed_for(seed, j, 2), x, y)
         tables.append(path_rows(evaluator, d, ts, select, j, layer_move=median_layer_move(model, d, radius)))
+        if progress is not None:
+            progress.update(1)
     return pd.concat(tables, ignore_index=True)
 
 

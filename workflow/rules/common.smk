@@ -53,8 +53,13 @@ def all_figures(wildcards):
 
 
 def data_config():
-    """What every data-reading job depends on, passed through params."""
-    return {"data_dir": config.get("data_dir"), "device": config["device"]}
+    """What every data-reading job depends on, passed through params (verify_checksums: check dataset files
+    against their published MD5s; off only for generated stand-ins, config/smoke_paper.yaml)."""
+    return {
+        "data_dir": config.get("data_dir"),
+        "device": config["device"],
+        "verify_checksums": config["verify_data_checksums"],
+    }
 
 
 def training_state(name):

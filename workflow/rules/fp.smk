@@ -13,8 +13,6 @@ FP_CURVE_TABLES = ("delta_f", "spectra", "losses", "outputs", "spectral_norms")
 # training rules take one thread each and --cores 2 runs two of them side by side instead.
 FP_TRAIN_THREADS = 1
 
-fp_check_config()
-
 
 rule fp_train_mnist:
     output:

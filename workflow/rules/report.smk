@@ -25,6 +25,8 @@ rule claims:
         ),
     log:
         f"{RESULTS}/logs/claims.log",
+    benchmark:
+        f"{RESULTS}/benchmarks/claims.tsv"
     conda:
         CONDA_ENV
     threads: 1

@@ -7,6 +7,8 @@ rule chebyshev:
         approximation=f"{RESULTS}/rr/chebyshev_approximation.parquet",
     log:
         f"{RESULTS}/logs/chebyshev.log",
+    benchmark:
+        f"{RESULTS}/benchmarks/chebyshev.tsv"
     conda:
         CONDA_ENV
     params:

@@ -9,6 +9,8 @@ rule rr_fig2:
         **figure_outputs("rr-fig2"),
     log:
         f"{RESULTS}/logs/rr_fig2.log",
+    benchmark:
+        f"{RESULTS}/benchmarks/rr_fig2.tsv"
     conda:
         CONDA_ENV
     params:
@@ -24,6 +26,8 @@ rule rr_fig18:
         **figure_outputs("rr-fig18"),
     log:
         f"{RESULTS}/logs/rr_fig18.log",
+    benchmark:
+        f"{RESULTS}/benchmarks/rr_fig18.tsv"
     conda:
         CONDA_ENV
     params:
@@ -39,6 +43,8 @@ rule rr_fig19:
         **figure_outputs("rr-fig19"),
     log:
         f"{RESULTS}/logs/rr_fig19.log",
+    benchmark:
+        f"{RESULTS}/benchmarks/rr_fig19.tsv"
     conda:
         CONDA_ENV
     params:
@@ -55,6 +61,8 @@ rule rr_fig3:
         **figure_outputs("rr-fig3", panels=("a", "b")),
     log:
         f"{RESULTS}/logs/rr_fig3.log",
+    benchmark:
+        f"{RESULTS}/benchmarks/rr_fig3.tsv"
     conda:
         CONDA_ENV
     params:
@@ -70,6 +78,8 @@ rule rr_fig5:
         **figure_outputs("rr-fig5"),
     log:
         f"{RESULTS}/logs/rr_fig5.log",
+    benchmark:
+        f"{RESULTS}/benchmarks/rr_fig5.tsv"
     conda:
         CONDA_ENV
     params:
@@ -85,6 +95,8 @@ rule rr_fig16:
         **figure_outputs("rr-fig16"),
     log:
         f"{RESULTS}/logs/rr_fig16.log",
+    benchmark:
+        f"{RESULTS}/benchmarks/rr_fig16.tsv"
     conda:
         CONDA_ENV
     params:

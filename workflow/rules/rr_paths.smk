@@ -30,6 +30,8 @@ rule sample_paths:
     threads: 2
     params:
         job=path_job,
+        # finished (variant, init) units, per experiment (not an output: a killed job's rerun skips them)
+        state=lambda wildcards: training_state(f"sample_paths/{wildcards.experiment}"),
     script:
         "../scripts/sample_paths.py"
 
@@ -41,6 +43,8 @@ rule spectra:
         f"{RESULTS}/rr/spectra/{{experiment}}.parquet",
     log:
         f"{RESULTS}/logs/spectra/{{experiment}}.log",
+    benchmark:
+        f"{RESULTS}/benchmarks/spectra/{{experiment}}.tsv"
     conda:
         CONDA_ENV
     params:
@@ -56,6 +60,8 @@ rule fits:
         f"{RESULTS}/rr/fits/{{experiment}}.parquet",
     log:
         f"{RESULTS}/logs/fits/{{experiment}}.log",
+    benchmark:
+        f"{RESULTS}/benchmarks/fits/{{experiment}}.tsv"
     conda:
         CONDA_ENV
     params:

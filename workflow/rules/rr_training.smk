@@ -16,7 +16,6 @@ TRAINING = f"{RESULTS}/rr/training"
 # Model options that change no weight shape: their grid values become members of one stacked job.
 MEMBER_KEYS = ("slope",)
 
-check_rr_datasets()
 check_training_jobs()
 # Fail at parse time (not at DAG time) on checkpoint references that cannot resolve.
 for _path_exp, _exp in config["rr"].get("paths", {}).items():
@@ -61,6 +60,8 @@ for _fig, _fig_id in (("fig8", "rr-fig8"), ("fig10", "rr-fig10")):
                 **figure_outputs(_fig_id),
             log:
                 f"{RESULTS}/logs/rr_{_fig}.log",
+            benchmark:
+                f"{RESULTS}/benchmarks/rr_{_fig}.tsv"
             conda:
                 CONDA_ENV
             threads: 1
@@ -80,6 +81,8 @@ if _enabled("fig9"):
             **figure_outputs("rr-fig9"),
         log:
             f"{RESULTS}/logs/rr_fig9.log",
+        benchmark:
+            f"{RESULTS}/benchmarks/rr_fig9.tsv"
         conda:
             CONDA_ENV
         threads: 1
@@ -99,6 +102,8 @@ if _enabled("fig11"):
             **figure_outputs("rr-fig11", panels=tuple(_fig11_panels)),
         log:
             f"{RESULTS}/logs/rr_fig11.log",
+        benchmark:
+            f"{RESULTS}/benchmarks/rr_fig11.tsv"
         conda:
             CONDA_ENV
         threads: 1

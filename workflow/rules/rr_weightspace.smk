@@ -35,6 +35,8 @@ rule rr_fig1:
         **figure_outputs("rr-fig1", panels=("a", "b")),
     log:
         f"{RESULTS}/logs/rr_fig1.log",
+    benchmark:
+        f"{RESULTS}/benchmarks/rr_fig1.tsv"
     conda:
         CONDA_ENV
     threads: 1
@@ -54,6 +56,8 @@ rule rr_fig4:
         **figure_outputs("rr-fig4", panels=("a", "b")),
     log:
         f"{RESULTS}/logs/rr_fig4.log",
+    benchmark:
+        f"{RESULTS}/benchmarks/rr_fig4.tsv"
     conda:
         CONDA_ENV
     threads: 1
@@ -91,6 +95,8 @@ rule rr_fig6:
         **figure_outputs("rr-fig6"),
     log:
         f"{RESULTS}/logs/rr_fig6.log",
+    benchmark:
+        f"{RESULTS}/benchmarks/rr_fig6.tsv"
     conda:
         CONDA_ENV
     threads: 1
@@ -114,6 +120,8 @@ rule rr_fig7:
         **figure_outputs("rr-fig7"),
     log:
         f"{RESULTS}/logs/rr_fig7.log",
+    benchmark:
+        f"{RESULTS}/benchmarks/rr_fig7.tsv"
     conda:
         CONDA_ENV
     threads: 1
@@ -151,6 +159,8 @@ for _fig, (_col, _row) in RR_LAYER_SPECTRA.items():
             **figure_outputs(_fig),
         log:
             f"{RESULTS}/logs/{_fig.replace('-', '_')}.log",
+        benchmark:
+            f"{RESULTS}/benchmarks/{_fig.replace('-', '_')}.tsv"
         conda:
             CONDA_ENV
         threads: 1
@@ -186,6 +196,8 @@ rule rr_fig15:
         **figure_outputs("rr-fig15"),
     log:
         f"{RESULTS}/logs/rr_fig15.log",
+    benchmark:
+        f"{RESULTS}/benchmarks/rr_fig15.tsv"
     conda:
         CONDA_ENV
     threads: 1

@@ -15,8 +15,6 @@ SB_PANELS = tuple("abcdefghij"[: len(SB_SETTINGS)])
 # thread 52 CPU s and 135 s); --cores 2 runs two jobs side by side instead, and a job's time is its CPU time.
 SB_TRAIN_THREADS = 1
 
-sb_check_config()
-
 
 # ------------------------------------------------------------------------------ Exp. 1: fig1, fig6
 rule sb_train_sines:

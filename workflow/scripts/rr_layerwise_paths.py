@@ -8,7 +8,8 @@ import torch
 from netspectra import device, io, spectra
 from netspectra.models import build_model
 from netspectra.papers.rr import image_batch
-from netspectra.papers.rr.experiments import layerwise_paths
+from netspectra.papers.rr.experiments import layerwise_paths, varied_layers
+from netspectra.progress import Progress
 from netspectra.seeds import seed_for
 
 io.log_output(snakemake.log)  # noqa: F821
@@ -18,11 +19,15 @@ out = snakemake.output  # noqa: F821
 torch.set_num_threads(snakemake.threads)  # noqa: F821
 dev = device.resolve(job["device"])
 x, _, n_classes, source = image_batch.first_batch(job["dataset"], job["data_dir"], job["split"], job["batch_size"],
-                                                  job["seed"], dev, job["input_size"], job["stand_in"])
+                                                  job["seed"], dev, job["input_size"], job["stand_in"],
+                                                  verify_checksums=job["verify_checksums"])
 model = build_model(image_batch.fitted_spec(job["model"], x, n_classes), seed=seed_for(job["seed"], 0)).to(dev)
-paths = layerwise_paths(model, x, layers=job["varied_layers"], record=job["record"], n_directions=job["n_directions"],
-                        n_points=job["n_points"], radius=job["radius"], max_paths_per_layer=job["max_paths_per_layer"],
-                        batchnorm=job["batchnorm"], chunk=job["chunk"], seed=seed_for(job["seed"], 0, 7))
+n_units = job["n_directions"] * len(varied_layers(model, job["varied_layers"]))
+with Progress(n_units, "rr_layerwise_paths rr-fig15 (direction, varied layer)", unit="path") as progress:
+    paths = layerwise_paths(model, x, layers=job["varied_layers"], record=job["record"],
+                            n_directions=job["n_directions"], n_points=job["n_points"], radius=job["radius"],
+                            max_paths_per_layer=job["max_paths_per_layer"], batchnorm=job["batchnorm"],
+                            chunk=job["chunk"], seed=seed_for(job["seed"], 0, 7), progress=progress)
 paths.insert(0, "init", 0)
 paths.insert(0, "variant", "base")
 paths.insert(0, "experiment", job["experiment"])

@@ -22,7 +22,8 @@ def log(message: str) -> None:
 
 
 train, val = datasets.load_training_data(recipe_cfg["dataset"], job["data_dir"], recipe_cfg["validation_fraction"],
-                                         job["seed"], recipe_cfg["input_size"], recipe_cfg.get("max_train_images"))
+                                         job["seed"], recipe_cfg["input_size"], recipe_cfg.get("max_train_images"),
+                                         verify_checksums=job["verify_checksums"])
 spec = dict(job["model"], in_channels=train.x.shape[1], n_classes=train.n_classes)
 if spec["arch"] == "toycnn":
     spec["image_size"] = train.x.shape[-1]

@@ -33,7 +33,8 @@ model.load_state_dict(ckpt["state_dict"])
 model = model.to(dev).eval()
 for p in model.parameters():
     p.requires_grad_(False)
-data = datasets.load_images(ckpt["dataset"], job["data_dir"], "train", job["image_size"])
+data = datasets.load_images(ckpt["dataset"], job["data_dir"], "train", job["image_size"],
+                            verify_checksums=job["verify_checksums"])
 x, y = data.x.to(dev), data.y.to(dev)
 lower, upper = float(x.min()), float(x.max())
 adv_cfg = job["adversarial"]

@@ -25,7 +25,7 @@ torch.set_num_threads(snakemake.threads)  # noqa: F821
 device = resolve(job["device"])
 seed = derived_seed(job["seed"], "sb-fig7")
 if job["dataset"] == "mnist" and job["data_dir"] is not None:
-    images, labels = read_mnist(job["data_dir"], "train")
+    images, labels = read_mnist(job["data_dir"], "train", verify_checksums=job["verify_checksums"])
     images, source = images / 255.0, "MNIST"
 else:
     images, labels = read_digits("train")

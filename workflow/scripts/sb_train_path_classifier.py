@@ -21,7 +21,8 @@ torch.set_num_threads(snakemake.threads)  # noqa: F821
 dev = resolve(job["device"])
 seed = derived_seed(job["seed"], "sb-fig8_9")
 dataset = job["dataset"] if job["data_dir"] is not None else "digits"
-train, val = datasets.load_training_data(dataset, job["data_dir"], job["validation_fraction"], seed, job["image_size"])
+train, val = datasets.load_training_data(dataset, job["data_dir"], job["validation_fraction"], seed, job["image_size"],
+                                         verify_checksums=job["verify_checksums"])
 spec = dict(job["model"], in_channels=train.x.shape[1], n_classes=train.n_classes)
 if spec["arch"] == "toycnn":
     spec["image_size"] = train.x.shape[-1]

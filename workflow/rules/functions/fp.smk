@@ -1,20 +1,6 @@
 # Functions of workflow/rules/fp.smk (kept apart from its rules, as snakemake --lint asks).
 
 
-def fp_check_config():
-    """The MNIST files fp.mnist reads exist (checked at parse time, before any job). The config's values are
-    checked in one place, src/netspectra/config.py, called from the Snakefile."""
-    from netspectra.datasets import missing_files
-
-    fp = config["fp"]
-    if fp["mnist"]["dataset"] == "mnist":
-        if config.get("data_dir") is None:
-            raise ValueError("config fp.mnist.dataset is 'mnist' but data_dir is null (use dataset: digits)")
-        missing = missing_files("mnist", config["data_dir"])
-        if missing:
-            raise FileNotFoundError(f"config fp.mnist.dataset 'mnist': missing {', '.join(map(str, missing))}")
-
-
 def fp_job(section):
     """Everything one fp training job depends on (passed as params, so config edits trigger reruns)."""
     return (

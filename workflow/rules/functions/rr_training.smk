@@ -1,9 +1,5 @@
 # Functions of workflow/rules/rr_training.smk (kept apart from its rules, as snakemake --lint asks).
 
-from snakemake.exceptions import WorkflowError
-
-from netspectra import datasets as _datasets
-
 
 def _training_value(value):
     return str(value).lower() if isinstance(value, bool) else str(value)
@@ -116,33 +112,6 @@ def training_checkpoint(path_exp, values):
 
 def _enabled(fig):
     return fig in config["rr"] and config["rr"][fig].get("enabled", True)
-
-
-def check_rr_datasets():
-    """Stop before any job when data_dir lacks a dataset that an rr experiment needs, naming the files."""
-    data_dir = config.get("data_dir")
-    if data_dir is None:
-        return
-    users = {}
-    for exp_id, exp in config["rr"].get("paths", {}).items():
-        users.setdefault(exp.get("dataset", "cifar10"), []).append(f"rr.paths.{exp_id}")
-    for key, section in config["rr"].items():
-        if isinstance(section, dict) and "dataset" in section:
-            users.setdefault(section["dataset"], []).append(f"rr.{key}")
-    trained = {config["rr"][fig]["training"] for fig in ("fig8", "fig10", "fig9") if _enabled(fig)}
-    trained |= {e["checkpoint"]["training"] for e in config["rr"].get("paths", {}).values() if "checkpoint" in e}
-    for exp_id in sorted(trained):
-        users.setdefault(training_config(exp_id)[1]["dataset"], []).append(f"rr.training.experiments.{exp_id}")
-    problems = [
-        f"  {ds} (for {', '.join(who)}): missing {', '.join(map(str, _datasets.missing_files(ds, data_dir)))}"
-        for ds, who in sorted(users.items())
-        if ds != "digits" and _datasets.missing_files(ds, data_dir)
-    ]
-    if problems:
-        raise WorkflowError(
-            f"data_dir {data_dir!r} lacks datasets that enabled experiments need (nothing is "
-            "downloaded; put the files there or set data_dir: null for scikit-learn digits):\n" + "\n".join(problems)
-        )
 
 
 def check_training_jobs():

@@ -71,11 +71,12 @@ def odd_column_mask(height: int, width: int) -> np.ndarray:
     return mask
 
 
-def flat_images(dataset: str, data_dir: str | None, split: str) -> tuple[torch.Tensor, torch.Tensor, str]:
+def flat_images(dataset: str, data_dir: str | None, split: str, *,
+                verify_checksums: bool = True) -> tuple[torch.Tensor, torch.Tensor, str]:
     """Images of ``split`` as flat vectors (N, C*H*W) float32, labels (N,) int64, and the data's source.
 
     ``dataset`` 'digits' (scikit-learn, 8×8, no data_dir needed) or 'mnist' (IDX files in ``data_dir``);
     see :func:`netspectra.datasets.load_images`.
     """
-    data = load_images(dataset, data_dir, split)
+    data = load_images(dataset, data_dir, split, verify_checksums=verify_checksums)
     return data.x.flatten(1), data.y, data.source

@@ -127,15 +127,17 @@ def branch_modules(model: nn.Module) -> list[tuple[str, str, str]]:
 
 
 def branch_correlation(model: nn.Module, x: torch.Tensor, *, n_directions: int, n_points: int, radius: float,
-                       output_fraction: float, filters: np.ndarray, batchnorm: str = "batch", chunk: int = 25,
-                       detrend: str = "none", window: str = "none", seed: int = 0) -> pd.DataFrame:
+                       output_fraction: float, filters: np.ndarray, batchnorm: str = "batch", chunk: int | str = "auto",
+                       detrend: str = "none", window: str = "none", seed: int = 0,
+                       progress=None) -> pd.DataFrame:
     """Band correlation between the two summands of every residual block along random paths.
 
     For each of ``n_directions`` directions over all weights, the same random ``output_fraction`` of
     (image, unit, position) entries of both summands of a block is sampled along t ∈ [0, radius]
     (``n_points`` points) and each entry's pair of paths is correlated per band. Returns one row per
     (direction, block, band): ``mean_abs_correlation`` and ``mean_correlation`` over the pairs with energy
-    in that band, and ``n_pairs`` (how many).
+    in that band, and ``n_pairs`` (how many). ``progress`` (a :class:`netspectra.progress.Progress`, optional)
+    advances by one per direction.
     """
     if not 0 < output_fraction <= 1:
         raise ValueError(f"output_fraction must be in (0, 1], got {output_fraction}")
@@ -167,6 +169,8 @@ def branch_correlation(model: nn.Module, x: torch.Tensor, *, n_directions: int, 
                 "band_centre_k": centres, "mean_abs_correlation": mean_abs, "mean_correlation": mean,
                 "n_pairs": count.astype(np.int64),
             }))
+        if progress is not None:
+            progress.update(1)
     return pd.concat(rows, ignore_index=True)
 
 

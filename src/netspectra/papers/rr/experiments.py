@@ -33,7 +33,8 @@ from netspectra.seeds import seed_for
 
 def transition_paths(spec: dict[str, Any], grid: dict[str, list], x: torch.Tensor, y: torch.Tensor, *,
                      n_points: int, radius: float, layers: str | list, n_paths: int, n_directions: int = 1,
-                     batchnorm: str = "batch", chunk: int = 25, seed: int = 0) -> pd.DataFrame:
+                     batchnorm: str = "batch", chunk: int | str = "auto", seed: int = 0,
+                     progress=None) -> pd.DataFrame:
     """Paths of the recorded ``layers`` for every combination of the ``grid`` model options.
 
     ``spec`` is the model spec without the grid keys; ``grid`` maps model options that do not change the
@@ -42,7 +43,8 @@ def transition_paths(spec: dict[str, Any], grid: dict[str, list], x: torch.Tenso
     walks the same ``n_directions`` directions from the same W and records the same entries. Returns one row
     per (grid point, direction, layer, path): the grid values, direction, layer (index in ``layer_names``;
     the loss after the last), layer_name, path_index (flat index into the layer's ``(B, C, H, W)`` output),
-    radius and values (float32, ``n_points``).
+    radius and values (float32, ``n_points``). ``progress`` (a :class:`netspectra.progress.Progress`, optional)
+    advances by one per (grid point, direction): ``n_directions`` × the number of grid points in all.
     """
     keys = list(grid)
     combos = [dict(zip(keys, values)) for values in itertools.product(*(grid[k] for k in keys))]
@@ -62,7 +64,10 @@ def transition_paths(spec: dict[str, Any], grid: dict[str, list], x: torch.Tenso
         if select is None:
             g = torch.Generator().manual_seed(seed_for(seed, 0, 1))
             select = {n: sample_indices(evaluator.shapes[n], n_paths, g) for n in evaluator.layers}
-        rows += [path_rows(evaluator, d, ts, select, j, **combo) for j, d in enumerate(directions)]
+        for j, d in enumerate(directions):
+            rows.append(path_rows(evaluator, d, ts, select, j, **combo))
+            if progress is not None:
+                progress.update(1)
     return pd.concat(rows, ignore_index=True)
 
 
@@ -81,11 +86,13 @@ def varied_layers(model: nn.Module, layers: str | list[int]) -> list[int]:
 
 def layerwise_paths(model: nn.Module, x: torch.Tensor, *, layers: str | list[int], record: str | list,
                     n_directions: int, n_points: int, radius: float, max_paths_per_layer: int | None,
-                    batchnorm: str = "batch", chunk: int = 25, seed: int = 0) -> pd.DataFrame:
+                    batchnorm: str = "batch", chunk: int | str = "auto", seed: int = 0,
+                    progress=None) -> pd.DataFrame:
     """Paths of the ``record`` layer(s) when only layer k moves, for every varied layer k.
 
     Returns the columns of the ``paths`` table (direction, layer, layer_name, path_index, radius, values)
-    plus ``varied_layer`` (index into ``model.layer_names``) and ``varied_layer_name``.
+    plus ``varied_layer`` (index into ``model.layer_names``) and ``varied_layer_name``. ``progress`` (a
+    :class:`netspectra.progress.Progress`, optional) advances by one per (direction, varied layer).
     """
     varied = varied_layers(model, layers)
     evaluator = PathEvaluator(model, x, resolve_layers(model, record), batchnorm=batchnorm, chunk=chunk)
@@ -98,4 +105,6 @@ def layerwise_paths(model: nn.Module, x: torch.Tensor, *, layers: str | list[int
             direction = normalise({n: full[n] for n in select_parameters(model, f"layer:{k}")})
             rows.append(path_rows(evaluator, direction, ts, select, j,
                                   varied_layer=k, varied_layer_name=model.layer_names[k]))
+            if progress is not None:
+                progress.update(1)
     return pd.concat(rows, ignore_index=True)

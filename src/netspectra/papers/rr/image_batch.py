@@ -15,13 +15,16 @@ from netspectra import datasets
 
 def first_batch(dataset: str, data_dir: str | None, split: str, batch_size: int, seed: int,
                 device: torch.device, input_size: int | None = None,
-                stand_in: str = "sample_patches") -> tuple[torch.Tensor, torch.Tensor, int, str]:
+                stand_in: str = "sample_patches", *,
+                verify_checksums: bool = True) -> tuple[torch.Tensor, torch.Tensor, int, str]:
     """Images ``(batch_size, C, H, W)``, labels ``(batch_size,)``, number of classes and the data source.
 
     ``input_size``: side the images are resized to (None = the dataset's own); ``stand_in``: the shipped
-    data that replaces ``dataset`` without ``data_dir`` (``netspectra.datasets.load_images``).
+    data that replaces ``dataset`` without ``data_dir`` (``netspectra.datasets.load_images``);
+    ``verify_checksums``: check the dataset files' MD5s first (off only for generated stand-in files).
     """
-    data = datasets.load_images(dataset, data_dir, split, input_size, stand_in=stand_in)
+    data = datasets.load_images(dataset, data_dir, split, input_size, stand_in=stand_in,
+                                verify_checksums=verify_checksums)
     order = torch.randperm(len(data.y), generator=torch.Generator().manual_seed(seed))[:batch_size]
     return data.x[order].to(device), data.y[order].to(device), data.n_classes, data.source
 
