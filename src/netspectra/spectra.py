@@ -7,9 +7,13 @@ line first and ``window="hann"`` tapers the ends.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
-import torch
 from scipy import signal
+
+if TYPE_CHECKING:
+    import torch
 
 DETRENDS = ("none", "linear")
 WINDOWS = ("none", "hann")
@@ -97,6 +101,8 @@ def dft(y: torch.Tensor) -> torch.Tensor:
     ``y``: real (..., N). Returns complex (..., N//2 + 1): ``rfft(y) / N`` with the bins that have a
     negative-frequency twin (0 < k < N/2) doubled, so ``A sin(2πkn/N)`` reads ``A`` at bin k.
     """
+    import torch  # here, not at the top: the spectra and fits jobs need only numpy (torch costs ~1 s per job)
+
     n = y.shape[-1]
     coeffs = torch.fft.rfft(y, dim=-1) / n
     scale = torch.full((coeffs.shape[-1],), 2.0, dtype=y.dtype, device=y.device)

@@ -68,6 +68,13 @@ def training_state(name):
     return {"state_dir": f"{RESULTS}/state/{name}", "checkpoint_every_minutes": config["checkpoint_every_minutes"]}
 
 
+# Torch threads of every job that trains or samples. One: on the 2-core machine two one-thread jobs side by side
+# outrun one two-thread job (measured idle: sample_paths rr-fig16/part001 and rr_train rr-fig8/wide side by side
+# 42 s; one after the other with two threads each 51 s; the small sb/fp/ff MLPs lose outright with a second
+# thread). On a bigger node or a GPU raise it per rule (snakemake --set-threads sample_paths=8).
+JOB_THREADS = 1
+
+
 # Conda environments the rules name (used only with --sdm conda; the default run needs no conda).
 # Paths are relative to workflow/rules/, where the rules that name them live.
 CONDA_ENV = "../../envs/netspectra.yaml"

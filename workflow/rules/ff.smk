@@ -8,7 +8,6 @@ include: "functions/ff.smk"
 
 FF = config["ff"]
 FF_DIR = f"{RESULTS}/ff"
-FF_TRAIN_THREADS = 1  # small coordinate MLPs: one thread per job, two jobs side by side (see sb.smk)
 
 
 rule ff_train_images:
@@ -24,7 +23,7 @@ rule ff_train_images:
         f"{RESULTS}/benchmarks/ff_train_images.tsv"
     conda:
         CONDA_ENV_GPU
-    threads: FF_TRAIN_THREADS
+    threads: JOB_THREADS
     params:
         cfg=FF["fig1"],
         data=data_config(),
@@ -64,7 +63,7 @@ rule ff_ntk:
         f"{RESULTS}/benchmarks/ff_ntk.tsv"
     conda:
         CONDA_ENV_GPU
-    threads: FF_TRAIN_THREADS
+    threads: JOB_THREADS
     params:
         cfg=FF["fig2"],
         data=data_config(),
@@ -143,7 +142,7 @@ rule ff_train_sparse:
         f"{RESULTS}/benchmarks/ff_train_sparse.tsv"
     conda:
         CONDA_ENV_GPU
-    threads: FF_TRAIN_THREADS
+    threads: JOB_THREADS
     params:
         cfg=FF["fig4"],
         data=data_config(),

@@ -8,10 +8,6 @@ include: "functions/fp.smk"
 
 FP_IMAGE_TABLES = ("delta_f", "spectra", "losses", "snapshots")
 FP_CURVE_TABLES = ("delta_f", "spectra", "losses", "outputs", "spectral_norms")
-# The fp networks are small: a training step is a few small matmuls, so a second torch thread only adds
-# synchronisation (measured on the shared 2-core CPU: 36 ms/step with 1 thread, 355 ms with 2). The
-# training rules take one thread each and --cores 2 runs two of them side by side instead.
-FP_TRAIN_THREADS = 1
 
 
 rule fp_train_mnist:
@@ -25,7 +21,7 @@ rule fp_train_mnist:
         fig="fig1|fig3",
     conda:
         CONDA_ENV_GPU
-    threads: FP_TRAIN_THREADS
+    threads: JOB_THREADS
     params:
         job=fp_mnist_job,
         state=lambda w: training_state(f"fp_train_mnist/{w.fig}"),
@@ -44,7 +40,7 @@ rule fp_train_image:
         experiment="image|image_fig5",
     conda:
         CONDA_ENV_GPU
-    threads: FP_TRAIN_THREADS
+    threads: JOB_THREADS
     params:
         job=lambda w: fp_job(w.experiment),
         state=lambda w: training_state(f"fp_train_image/{w.experiment}"),
@@ -63,7 +59,7 @@ rule fp_train_curve:
         experiment="flipped|wide",
     conda:
         CONDA_ENV_GPU
-    threads: FP_TRAIN_THREADS
+    threads: JOB_THREADS
     params:
         job=lambda w: fp_job(w.experiment),
         state=lambda w: training_state(f"fp_train_curve/{w.experiment}"),

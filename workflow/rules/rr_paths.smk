@@ -27,7 +27,7 @@ rule sample_paths:
         f"{RESULTS}/benchmarks/sample_paths/{{experiment}}/{{shard}}.tsv"
     conda:
         CONDA_ENV_GPU
-    threads: 2
+    threads: JOB_THREADS
     params:
         job=path_job,
         # finished (variant, init) units, per experiment (not an output: a killed job's rerun skips them)

@@ -40,7 +40,7 @@ rule rr_train:
         f"{RESULTS}/benchmarks/rr_train/{{training}}/{{job}}.tsv"
     conda:
         CONDA_ENV_GPU
-    threads: 2
+    threads: JOB_THREADS
     params:
         job=training_job,
     script:

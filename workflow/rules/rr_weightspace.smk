@@ -21,7 +21,7 @@ rule rr_transition_paths:
         f"{RESULTS}/benchmarks/rr_transition_paths.tsv"
     conda:
         CONDA_ENV_GPU
-    threads: 2
+    threads: JOB_THREADS
     params:
         job=rr_section_job("fig1"),
     script:
@@ -79,7 +79,7 @@ rule rr_branch_correlation:
         activation="[a-z_]+",
     conda:
         CONDA_ENV_GPU
-    threads: 2
+    threads: JOB_THREADS
     params:
         job=lambda wildcards: rr_section_job("fig6") | {"activation": wildcards.activation},
     script:
@@ -181,7 +181,7 @@ rule rr_layerwise_paths:
         f"{RESULTS}/benchmarks/rr_layerwise_paths.tsv"
     conda:
         CONDA_ENV_GPU
-    threads: 2
+    threads: JOB_THREADS
     params:
         job=rr_section_job("fig15"),
     script:

@@ -10,10 +10,6 @@ SB = config["sb"]
 SB_DIR = f"{RESULTS}/sb"
 SB_SETTINGS = list(SB["fig1"]["amplitudes"])
 SB_PANELS = tuple("abcdefghij"[: len(SB_SETTINGS)])
-# One torch thread per training job: a 256-wide MLP on a few hundred points is too small for a second thread
-# to pay (measured on the shared 2-core machine: with 2 threads sb_train_sines took 256 CPU s and 373 s, with 1
-# thread 52 CPU s and 135 s); --cores 2 runs two jobs side by side instead, and a job's time is its CPU time.
-SB_TRAIN_THREADS = 1
 
 
 # ------------------------------------------------------------------------------ Exp. 1: fig1, fig6
@@ -29,7 +25,7 @@ rule sb_train_sines:
         f"{RESULTS}/benchmarks/sb_train_sines.tsv"
     conda:
         CONDA_ENV_GPU
-    threads: SB_TRAIN_THREADS
+    threads: JOB_THREADS
     params:
         job=sb_job("fig1"),
         state=training_state("sb_train_sines"),
@@ -84,7 +80,7 @@ rule sb_train_robustness:
         f"{RESULTS}/benchmarks/sb_train_robustness.tsv"
     conda:
         CONDA_ENV_GPU
-    threads: SB_TRAIN_THREADS
+    threads: JOB_THREADS
     params:
         job=sb_job("fig5"),
         state=training_state("sb_train_robustness"),
@@ -121,7 +117,7 @@ rule sb_train_manifold:
         f"{RESULTS}/benchmarks/sb_train_manifold.tsv"
     conda:
         CONDA_ENV_GPU
-    threads: SB_TRAIN_THREADS
+    threads: JOB_THREADS
     params:
         job=sb_job("fig3"),
         state=training_state("sb_train_manifold"),
@@ -158,7 +154,7 @@ rule sb_train_classification_grid:
         f"{RESULTS}/benchmarks/sb_train_classification_grid.tsv"
     conda:
         CONDA_ENV_GPU
-    threads: SB_TRAIN_THREADS
+    threads: JOB_THREADS
     params:
         job=sb_job("fig4"),
         state=training_state("sb_train_classification_grid"),
@@ -199,7 +195,7 @@ rule sb_train_decision_maps:
         L=r"\d+",
     conda:
         CONDA_ENV_GPU
-    threads: SB_TRAIN_THREADS
+    threads: JOB_THREADS
     params:
         job=lambda wc: sb_job("decision_maps", frequency=int(wc.k), n_petals=int(wc.L)),
         state=lambda wc: training_state(f"sb_train_decision_maps/{wc.k}/{wc.L}"),
@@ -277,7 +273,7 @@ rule sb_train_noise_regression:
         f"{RESULTS}/benchmarks/sb_train_noise_regression.tsv"
     conda:
         CONDA_ENV_GPU
-    threads: SB_TRAIN_THREADS
+    threads: JOB_THREADS
     params:
         job=sb_job("fig7"),
         state=training_state("sb_train_noise_regression"),
@@ -314,7 +310,7 @@ rule sb_train_path_classifier:
         f"{RESULTS}/benchmarks/sb_train_path_classifier.tsv"
     conda:
         CONDA_ENV_GPU
-    threads: SB_TRAIN_THREADS
+    threads: JOB_THREADS
     params:
         job=sb_job("fig8_9"),
         state=training_state("sb_train_path_classifier"),
@@ -334,7 +330,7 @@ rule sb_input_paths:
         f"{RESULTS}/benchmarks/sb_input_paths.tsv"
     conda:
         CONDA_ENV_GPU
-    threads: SB_TRAIN_THREADS
+    threads: JOB_THREADS
     params:
         job=sb_job("fig8_9"),
     script:
