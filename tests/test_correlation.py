@@ -5,13 +5,8 @@ import pytest
 import torch
 
 from netspectra.models import build_model
-from netspectra.papers.rr.branch_correlation import (
-    band_centres,
-    band_correlation,
-    branch_correlation,
-    branch_modules,
-    gaussian_bands,
-)
+from netspectra.papers.rr.bands import band_centres, band_correlation, gaussian_bands
+from netspectra.papers.rr.branch_correlation import branch_correlation, branch_modules
 
 N = 256
 

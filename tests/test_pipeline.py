@@ -1,31 +1,15 @@
 """The whole pipeline end to end on the tiny config, in a temporary directory."""
 
-import subprocess
-from pathlib import Path
-
 import numpy as np
 import pytest
+from conftest import run_tiny
 
 from netspectra import io, powerlaw, schemas
 
-REPO = Path(__file__).resolve().parents[1]
-TINY = REPO / "tests" / "config_tiny.yaml"
 
-
-def snakemake(workdir, *args):
-    # One thread per job, two jobs at a time: tiny jobs are mostly start-up, which this overlaps.
-    cmd = ["snakemake", "-s", str(REPO / "Snakefile"), "-d", str(workdir), "--configfile", str(TINY), "--cores", "2",
-           "--max-threads", "1", *args]
-    run = subprocess.run(cmd, capture_output=True, text=True)
-    assert run.returncode == 0, run.stderr[-5000:]
-    return run.stdout + run.stderr
-
-
-@pytest.fixture(scope="module")
-def pipeline(tmp_path_factory):
-    workdir = tmp_path_factory.mktemp("pipeline")
-    snakemake(workdir)
-    return workdir
+@pytest.fixture
+def pipeline(tiny_pipeline):
+    return tiny_pipeline
 
 
 def test_every_figure_is_drawn_as_png_and_pdf(pipeline):
@@ -35,7 +19,7 @@ def test_every_figure_is_drawn_as_png_and_pdf(pipeline):
         assert png.stat().st_size > 1000
         assert png.with_suffix(".pdf").exists()
     # A second run finds every target complete.
-    assert "Nothing to be done" in snakemake(pipeline, "-n")
+    assert "Nothing to be done" in run_tiny(pipeline, "-n")
 
 
 def test_every_parquet_output_has_schema_and_provenance(pipeline):
@@ -63,6 +47,6 @@ def test_fits_hold_h_and_fit_range(pipeline):
 def test_rerun_resumes_where_it_stopped(pipeline):
     lost = pipeline / "results/rr/fits/rr-fig5.parquet"
     lost.unlink()
-    log = snakemake(pipeline, "results/rr/fits/rr-fig5.parquet")
+    log = run_tiny(pipeline, "results/rr/fits/rr-fig5.parquet")
     assert lost.exists()
     assert "sample_paths" not in log.split("Job stats:")[1].split("total")[0]  # paths were not recomputed

@@ -5,7 +5,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from netspectra.papers.rr import branch_correlation, chebyshev, claims, tables
+from netspectra.papers.rr import bands, chebyshev, claims, tables
 
 
 def holds(rows, claim_start=""):
@@ -139,9 +139,9 @@ def test_rr_fig4_linear_at_the_floor_nonlinear_rough_shortcuts_damp():
 def correlation_table(excess_of):
     """rr-fig6 table whose mean |r| is the white-noise floor plus ``excess_of[activation](band)``."""
     n_points, n_bins = 100, 10
-    filters = branch_correlation.gaussian_bands(n_points, n_bins, 0.5)
-    floor = branch_correlation.independent_floor(filters, n_points, detrend="linear", window="hann")
-    centres = branch_correlation.band_centres(n_points, n_bins)
+    filters = bands.gaussian_bands(n_points, n_bins, 0.5)
+    floor = bands.independent_floor(filters, n_points, detrend="linear", window="hann")
+    centres = bands.band_centres(n_points, n_bins)
     rows = [{"activation": a, "direction": 0, "block": 0, "band": b, "band_centre_k": centres[b],
              "mean_abs_correlation": floor[b] + f(b), "n_pairs": 100}
             for a, f in excess_of.items() for b in range(n_bins)]

@@ -8,6 +8,7 @@ import torch
 
 from netspectra import checkpoints, seeds, stacking, training
 from netspectra.models import build_model
+from netspectra.papers.rr import tables as rr_tables
 
 SPEC = dict(arch="toycnn", depth=2, width=4, in_channels=3, n_classes=3, image_size=8)
 
@@ -176,6 +177,6 @@ def test_trailing_accuracy_uses_the_last_logged_values():
     rows = [{"run": 0, "step": s, "train_accuracy": s / 10, "diverged": False} for s in range(1, 11)]
     rows += [{"run": 1, "step": 1, "train_accuracy": 0.5, "diverged": False},
              {"run": 1, "step": 2, "train_accuracy": math.nan, "diverged": True}]
-    out = training.trailing_accuracy(pd.DataFrame(rows), ["run"], n_last=4).set_index("run")
+    out = rr_tables.trailing_accuracy(pd.DataFrame(rows), ["run"], n_last=4).set_index("run")
     assert out.loc[0, "train_accuracy"] == pytest.approx((0.7 + 0.8 + 0.9 + 1.0) / 4)
     assert out.loc[1, "diverged"] and math.isnan(out.loc[1, "train_accuracy"])

@@ -265,7 +265,7 @@ def dataset_users(config: Mapping[str, Any]) -> dict[str, list[str]]:
     the stand-ins shipped with scikit-learn are left out): every rr path experiment and section with a
     ``dataset``, the rr training experiments that enabled figures or path checkpoints use, sb.fig7,
     sb.fig8_9 and fp.mnist."""
-    from .datasets import SHIPPED
+    from .datafiles import SHIPPED
 
     users: dict[str, list[str]] = {}
     rr = config.get("rr", {})
@@ -306,7 +306,7 @@ def missing_data(config: Mapping[str, Any]) -> list[str]:
     """One line per dataset (or image file) that enabled experiments read and ``data_dir`` lacks: the dataset,
     the config keys that need it and the missing files. Empty without ``data_dir`` (the shipped stand-ins
     replace the datasets) except for image files."""
-    from .datasets import missing_files
+    from .datafiles import missing_files
 
     lines = []
     data_dir = config.get("data_dir")

@@ -26,8 +26,8 @@ from torch import nn
 from torch.func import functional_call, replace_all_batch_norm_modules_, vmap
 
 from .layers import unstack
+from .schemas import LOSS
 
-LOSS = "loss"  # pseudo-layer of the loss path: the mean cross-entropy of the batch at every point
 MAX_CHUNK = 64  # points per batched call at most (beyond it nothing was faster; memory grows linearly)
 
 

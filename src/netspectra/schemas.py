@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+LOSS = "loss"  # pseudo-layer of the loss path (paths/spectra/fits tables' layer_name): the batch's mean cross-entropy
+
 SCHEMAS: dict[str, dict[str, str]] = {
     # --- rr (Ringing ReLUs, weight space) ---
     "chebyshev_coefficients": {

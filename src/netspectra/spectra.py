@@ -10,7 +10,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import numpy as np
-from scipy import signal
 
 if TYPE_CHECKING:
     import torch
@@ -33,6 +32,8 @@ def magnitude_spectrum(paths: np.ndarray, detrend: str = "none", window: str = "
     """|z_k| = |DFT(p)_k| / N for k = 1 … N/2 of each path; ``paths`` (..., N) -> (..., N//2)."""
     if detrend not in DETRENDS or window not in WINDOWS:
         raise ValueError(f"detrend must be one of {DETRENDS} and window one of {WINDOWS}")
+    from scipy import signal  # here: importing scipy.signal costs ~0.9 s, paid by every workflow parse otherwise
+
     p = np.asarray(paths, dtype=np.float64)
     n = p.shape[-1]
     if detrend == "linear":
@@ -74,6 +75,8 @@ def average_power(paths: np.ndarray, *, normalise: str = "none", weight: str = "
     """
     pw = power(magnitude_spectrum(paths, detrend, window), normalise, weight)
     if normalise == "path_norm" and detrend == "linear":
+        from scipy import signal
+
         p = np.asarray(paths, dtype=np.float64)
         own = ((p - p.mean(-1, keepdims=True)) ** 2).sum(-1)
         left = (signal.detrend(p, axis=-1, type="linear") ** 2).sum(-1)

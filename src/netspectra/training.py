@@ -28,7 +28,6 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
 import torch
 import torch.nn.functional as F
@@ -281,16 +280,3 @@ def _append_rows(rows, *, epoch, step, progress, k, batch, loss_sum, correct, al
         rows["learning_rate"].append(float(lr))
         rows["seconds"].append(float(seconds))
         rows["diverged"].append(diverged)
-
-
-def trailing_accuracy(metrics: pd.DataFrame, keys: Sequence[str], n_last: int = 25) -> pd.DataFrame:
-    """Mean of the last ``n_last`` logged training accuracies of every run (rows grouped by ``keys``).
-
-    Returns ``keys`` + ``train_accuracy`` (NaN for a diverged run) and ``diverged``.
-    """
-    metrics = metrics.sort_values("step")
-    grouped = metrics.groupby(list(keys), sort=True, dropna=False)
-    out = grouped.agg(diverged=("diverged", "any"))
-    out["train_accuracy"] = grouped.train_accuracy.apply(lambda a: a.dropna().tail(n_last).mean())
-    out.loc[out.diverged, "train_accuracy"] = np.nan
-    return out.reset_index()

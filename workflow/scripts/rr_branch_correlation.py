@@ -5,7 +5,7 @@ import torch
 
 from netspectra import device, io
 from netspectra.models import build_model
-from netspectra.papers.rr import branch_correlation, image_batch
+from netspectra.papers.rr import bands, branch_correlation, image_batch
 from netspectra.progress import Progress
 from netspectra.seeds import seed_for
 
@@ -19,7 +19,7 @@ x, _, n_classes, source = image_batch.first_batch(job["dataset"], job["data_dir"
                                                   verify_checksums=job["verify_checksums"])
 model_options = dict(job["model"], activation=job["activation"])
 model = build_model(image_batch.fitted_spec(model_options, x, n_classes), seed=seed_for(job["seed"], 0)).to(dev)
-filters = branch_correlation.gaussian_bands(job["n_points"], job["n_bins"], job["band_width"])
+filters = bands.gaussian_bands(job["n_points"], job["n_bins"], job["band_width"])
 with Progress(job["n_directions"], f"rr_branch_correlation {job['activation']}", unit="direction") as progress:
     table = branch_correlation.branch_correlation(
         model, x, n_directions=job["n_directions"], n_points=job["n_points"], radius=job["radius"],

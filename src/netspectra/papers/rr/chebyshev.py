@@ -5,8 +5,6 @@ from __future__ import annotations
 import numpy as np
 from numpy.polynomial import Chebyshev
 
-from netspectra.activations import as_numpy
-
 COEFFICIENT_FLOOR = 1e-14  # |t_j| below this is zero up to rounding (e.g. odd coefficients of |x|-like functions)
 
 
@@ -17,6 +15,8 @@ def interval_label(lo: float, hi: float) -> str:
 
 def interpolant(activation: str, degree: int, interval: tuple[float, float], slope: float = 0.01) -> Chebyshev:
     """Degree-``degree`` interpolant at Chebyshev points of the first kind on ``interval``."""
+    from netspectra.activations import as_numpy  # here: the figures and claims that import this need no torch
+
     return Chebyshev.interpolate(as_numpy(activation, slope), degree, domain=list(interval))
 
 

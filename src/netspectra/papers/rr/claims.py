@@ -30,9 +30,9 @@ from netspectra.claims import (
     per,
     spearman,
 )
-from netspectra.paths import LOSS
+from netspectra.schemas import LOSS
 
-from .branch_correlation import gaussian_bands, independent_floor
+from .bands import gaussian_bands, independent_floor
 from .chebyshev import COEFFICIENT_FLOOR
 from .tables import CELL_KEYS, trainability_cells, with_grid_column
 

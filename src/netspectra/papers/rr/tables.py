@@ -6,9 +6,10 @@ and the cells of rr-fig9 (training accuracy and h at init per ResNet version, sh
 
 from __future__ import annotations
 
-import pandas as pd
+from collections.abc import Sequence
 
-from netspectra.training import trailing_accuracy
+import numpy as np
+import pandas as pd
 
 CELL_KEYS = ["version", "shortcut", "depth", "slope"]  # one rr-fig9 cell
 
@@ -35,3 +36,16 @@ def trainability_cells(metrics: pd.DataFrame, fits: pd.DataFrame, n_last: int) -
     accuracy = per_run.groupby(CELL_KEYS, as_index=False).agg(train_accuracy=("train_accuracy", "mean"),
                                                                diverged=("diverged", "any"))
     return accuracy, fits.groupby(CELL_KEYS, as_index=False).h.mean()
+
+
+def trailing_accuracy(metrics: pd.DataFrame, keys: Sequence[str], n_last: int = 25) -> pd.DataFrame:
+    """Mean of the last ``n_last`` logged training accuracies of every run (rows grouped by ``keys``).
+
+    Returns ``keys`` + ``train_accuracy`` (NaN for a diverged run) and ``diverged``.
+    """
+    metrics = metrics.sort_values("step")
+    grouped = metrics.groupby(list(keys), sort=True, dropna=False)
+    out = grouped.agg(diverged=("diverged", "any"))
+    out["train_accuracy"] = grouped.train_accuracy.apply(lambda a: a.dropna().tail(n_last).mean())
+    out.loc[out.diverged, "train_accuracy"] = np.nan
+    return out.reset_index()

@@ -10,7 +10,7 @@ from matplotlib.cm import ScalarMappable
 from matplotlib.colors import Normalize
 
 from netspectra import spectra
-from netspectra.paths import LOSS
+from netspectra.schemas import LOSS
 
 PATH_XLABEL = "t (position along the path, |D| = 1)"
 

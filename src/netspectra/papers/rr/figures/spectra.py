@@ -11,9 +11,9 @@ import seaborn as sns
 from matplotlib.cm import ScalarMappable
 from matplotlib.colors import Normalize
 
-from netspectra.paths import LOSS
+from netspectra.schemas import LOSS
 
-from ..branch_correlation import gaussian_bands, independent_floor
+from ..bands import gaussian_bands, independent_floor
 from ..chebyshev import COEFFICIENT_FLOOR, interval_label
 from ..tables import with_grid_column
 
