@@ -4,17 +4,15 @@ tests/test_trainer_resume.py does for the trainers). The unit fingerprint ignore
 device, the checksum switch and how variants are grouped into jobs, and nothing else."""
 
 import json
-import os
-import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 from types import SimpleNamespace
 
 import pandas as pd
 import pytest
 import torch
+from helpers import kill_9_when
 from snakemake.api import SnakemakeApi
 from snakemake.settings.types import ConfigSettings, OutputSettings, ResourceSettings, StorageSettings
 
@@ -77,14 +75,7 @@ def test_kill_9_mid_job_and_rerun_samples_only_the_unfinished_units(tmp_path, jo
     state = tmp_path / "state"
     reference = run_driver(tmp_path, tmp_path / "jobs.json", tmp_path / "reference.parquet")
     victim = run_driver(tmp_path, tmp_path / "jobs.json", tmp_path / "killed.parquet", state)
-    deadline = time.monotonic() + 300
-    while len(unit_files(state)) < 3:
-        assert victim.poll() is None, victim.communicate()[0]
-        assert time.monotonic() < deadline, "the sampling process never finished three units"
-        time.sleep(0.01)
-    os.kill(victim.pid, signal.SIGKILL)
-    victim.wait()
-    assert victim.returncode == -signal.SIGKILL
+    kill_9_when(victim, lambda: len(unit_files(state)) >= 3, "finished three units")
     finished = len(unit_files(state))
     assert 3 <= finished < n_units and not (tmp_path / "killed.parquet").exists()
 

@@ -7,16 +7,14 @@ function right after a checkpoint) and run it again: the mini-batch loop (fp-fig
 an ff trainer with several groups. Fingerprints ignore logging and location settings.
 """
 
-import os
-import signal
 import subprocess
 import sys
-import time
 
 import numpy as np
 import pandas as pd
 import pytest
 import torch
+from helpers import kill_9_when
 
 from netspectra import checkpoints
 from netspectra.checkpoints import Checkpointer
@@ -74,14 +72,8 @@ def test_kill_9_mid_training_and_resume_gives_the_uninterrupted_tables(tmp_path,
     state = tmp_path / "state"
     reference = run_driver(tmp_path, trainer, tmp_path / "reference")  # uninterrupted, no checkpoints
     victim = run_driver(tmp_path, trainer, tmp_path / "killed", state)
-    deadline = time.monotonic() + 300
-    while not [s for s in checkpoints.counts(state, "step") if s >= 120]:
-        assert victim.poll() is None, victim.communicate()[0]
-        assert time.monotonic() < deadline, "the training process never wrote a checkpoint at step >= 120"
-        time.sleep(0.01)
-    os.kill(victim.pid, signal.SIGKILL)
-    victim.wait()
-    assert victim.returncode == -signal.SIGKILL
+    kill_9_when(victim, lambda: any(s >= 120 for s in checkpoints.counts(state, "step")),
+                "wrote a checkpoint at step >= 120")
     killed_at = max(checkpoints.counts(state, "step"))
     assert 120 <= killed_at < 600 and not list(tmp_path.glob("killed-*"))
 

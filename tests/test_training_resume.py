@@ -1,12 +1,10 @@
 """A real training process killed with SIGKILL and started again ends with the uninterrupted run's metrics."""
 
-import os
-import signal
 import subprocess
 import sys
-import time
 
 import pandas as pd
+from helpers import kill_9_when
 
 from netspectra import checkpoints
 
@@ -46,14 +44,8 @@ def test_kill_9_and_resume_gives_the_uninterrupted_metrics(tmp_path):
     state = tmp_path / "state"
     reference = run_driver(tmp_path, tmp_path / "reference.parquet")  # uninterrupted, no checkpoints
     victim = run_driver(tmp_path, tmp_path / "killed.parquet", state)
-    deadline = time.monotonic() + 300
-    while 2 not in checkpoints.epochs(state):  # killed somewhere in epoch 3 or while writing its checkpoint
-        assert victim.poll() is None, victim.communicate()[0]
-        assert time.monotonic() < deadline, "the training process never wrote its epoch-2 checkpoint"
-        time.sleep(0.02)
-    os.kill(victim.pid, signal.SIGKILL)
-    victim.wait()
-    assert victim.returncode == -signal.SIGKILL
+    # killed somewhere in epoch 3 or while writing its checkpoint
+    kill_9_when(victim, lambda: 2 in checkpoints.epochs(state), "wrote its epoch-2 checkpoint")
     assert not (tmp_path / "killed.parquet").exists() and max(checkpoints.epochs(state)) < 6
 
     resumed = run_driver(tmp_path, tmp_path / "resumed.parquet", state)
