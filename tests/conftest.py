@@ -12,12 +12,12 @@ REPO = Path(__file__).resolve().parents[1]
 TINY = REPO / "tests" / "config_tiny.yaml"
 
 
-def run_tiny(workdir: Path, *args: str) -> str:
-    """Snakemake on the tiny config in ``workdir``; its log (stdout + stderr). One thread per job, two jobs at
-    a time: tiny jobs are mostly start-up, which this overlaps; the greedy scheduler skips the ILP solver's
-    start per scheduling round (~6 % of the tiny run)."""
-    cmd = ["snakemake", "-s", str(REPO / "Snakefile"), "-d", str(workdir), "--configfile", str(TINY), "--cores", "2",
-           "--max-threads", "1", "--scheduler", "greedy", *args]
+def run_tiny(workdir: Path, *args: str, overlays: tuple[Path, ...] = ()) -> str:
+    """Snakemake on the tiny config (and ``overlays`` after it) in ``workdir``; its log (stdout + stderr). One
+    thread per job, two jobs at a time: tiny jobs are mostly start-up, which this overlaps; the greedy scheduler
+    skips the ILP solver's start per scheduling round (~6 % of the tiny run)."""
+    cmd = ["snakemake", "-s", str(REPO / "Snakefile"), "-d", str(workdir), "--configfile", str(TINY),
+           *map(str, overlays), "--cores", "2", "--max-threads", "1", "--scheduler", "greedy", *args]
     run = subprocess.run(cmd, capture_output=True, text=True)
     assert run.returncode == 0, run.stderr[-5000:]
     return run.stdout + run.stderr

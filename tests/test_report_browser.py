@@ -26,6 +26,7 @@ from pathlib import Path
 import matplotlib.image
 import pytest
 import yaml
+from conftest import run_tiny
 from helpers import deep_merge
 
 from netspectra import io, papers
@@ -69,20 +70,13 @@ CHECK_SCRIPT = """
 """
 
 
-def snakemake(workdir, overlay, *args):
-    cmd = ["snakemake", "-s", str(REPO / "Snakefile"), "-d", str(workdir), "--configfile", str(TINY), str(overlay),
-           "--cores", "2", "--max-threads", "1", *args]  # tiny jobs: overlap their start-up
-    run = subprocess.run(cmd, capture_output=True, text=True)
-    assert run.returncode == 0, run.stderr[-5000:]
-
-
 @pytest.fixture(scope="module")
 def report(tmp_path_factory):
     workdir = tmp_path_factory.mktemp("report")
     overlay = workdir / "claims_subset.yaml"
     overlay.write_text(yaml.safe_dump({"report": {"claims_figures": list(FIGURES)}}))
-    snakemake(workdir, overlay, *TARGETS)
-    snakemake(workdir, overlay, "--report", str(workdir / "report.html"), *TARGETS)
+    run_tiny(workdir, *TARGETS, overlays=(overlay,))
+    run_tiny(workdir, "--report", str(workdir / "report.html"), *TARGETS, overlays=(overlay,))
     return workdir
 
 

@@ -28,18 +28,25 @@ def frequencies(n_points: int) -> np.ndarray:
     return np.arange(1, n_points // 2 + 1)
 
 
-def magnitude_spectrum(paths: np.ndarray, detrend: str = "none", window: str = "none") -> np.ndarray:
-    """|z_k| = |DFT(p)_k| / N for k = 1 … N/2 of each path; ``paths`` (..., N) -> (..., N//2)."""
+def taper(paths: np.ndarray, detrend: str = "none", window: str = "none") -> np.ndarray:
+    """``paths`` (..., N) as float64, the least-squares line removed (``detrend="linear"``) and then tapered
+    (``window="hann"``, periodic Hann), as the estimators see them before the DFT."""
     if detrend not in DETRENDS or window not in WINDOWS:
         raise ValueError(f"detrend must be one of {DETRENDS} and window one of {WINDOWS}")
     from scipy import signal  # here: importing scipy.signal costs ~0.9 s, paid by every workflow parse otherwise
 
     p = np.asarray(paths, dtype=np.float64)
-    n = p.shape[-1]
     if detrend == "linear":
         p = signal.detrend(p, axis=-1, type="linear")
     if window == "hann":
-        p = p * signal.windows.hann(n, sym=False)
+        p = p * signal.windows.hann(p.shape[-1], sym=False)
+    return p
+
+
+def magnitude_spectrum(paths: np.ndarray, detrend: str = "none", window: str = "none") -> np.ndarray:
+    """|z_k| = |DFT(p)_k| / N for k = 1 … N/2 of each path; ``paths`` (..., N) -> (..., N//2)."""
+    p = taper(paths, detrend, window)
+    n = p.shape[-1]
     return np.abs(np.fft.rfft(p, axis=-1)[..., 1 : n // 2 + 1]) / n
 
 
@@ -75,11 +82,9 @@ def average_power(paths: np.ndarray, *, normalise: str = "none", weight: str = "
     """
     pw = power(magnitude_spectrum(paths, detrend, window), normalise, weight)
     if normalise == "path_norm" and detrend == "linear":
-        from scipy import signal
-
         p = np.asarray(paths, dtype=np.float64)
         own = ((p - p.mean(-1, keepdims=True)) ** 2).sum(-1)
-        left = (signal.detrend(p, axis=-1, type="linear") ** 2).sum(-1)
+        left = (taper(p, "linear") ** 2).sum(-1)
         pw[left <= LINEAR_FLOOR * own] = np.nan
     used = ~np.isnan(pw).any(axis=-1)
     mean = pw[used].mean(axis=0) if used.any() else np.full(pw.shape[-1], np.nan)

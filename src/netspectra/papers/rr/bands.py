@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from netspectra.spectra import DETRENDS, WINDOWS
+from netspectra.spectra import taper
 
 RELATIVE_FLOOR = 1e-12
 
@@ -53,19 +53,6 @@ def gaussian_bands(n_points: int, n_bins: int, band_width: float = 0.5) -> np.nd
     return filters
 
 
-def _taper(paths: np.ndarray, detrend: str, window: str) -> np.ndarray:
-    from scipy import signal
-
-    if detrend not in DETRENDS or window not in WINDOWS:
-        raise ValueError(f"detrend must be one of {DETRENDS} and window one of {WINDOWS}")
-    p = np.asarray(paths, dtype=np.float64)
-    if detrend == "linear":
-        p = signal.detrend(p, axis=-1, type="linear")
-    if window == "hann":
-        p = p * signal.windows.hann(p.shape[-1], sym=False)
-    return p
-
-
 def band_correlation(a: np.ndarray, b: np.ndarray, filters: np.ndarray, *, detrend: str = "none",
                      window: str = "none") -> np.ndarray:
     """Pearson correlation of ``a`` and ``b`` after each band filter: ``(..., N)`` × 2 -> ``(..., n_bins)``.
@@ -74,7 +61,7 @@ def band_correlation(a: np.ndarray, b: np.ndarray, filters: np.ndarray, *, detre
     has no energy in a band (e.g. a constant path: a dead unit, a zero-padded shortcut channel) gives NaN
     in that band.
     """
-    a, b = _taper(a, detrend, window), _taper(b, detrend, window)
+    a, b = taper(a, detrend, window), taper(b, detrend, window)
     if a.shape != b.shape:
         raise ValueError(f"paired paths must have the same shape, got {a.shape} and {b.shape}")
     n = a.shape[-1]
