@@ -68,3 +68,32 @@ def test_spectral_norms_are_exact_largest_singular_values():
     for m in range(3):
         assert norms[m, 0] == pytest.approx(np.linalg.svd(weights[0][m].numpy(), compute_uv=False)[0])
         assert norms[m, 1] == pytest.approx(np.linalg.norm(weights[1][m].numpy()))
+
+
+@pytest.mark.parametrize("name", activations.NAMES)
+def test_in_place_activations_give_the_same_values(name):
+    x = torch.randn(64)
+    expected = activations.make(name, 0.2)(x)
+    module = activations.make(name, 0.2, inplace=True)
+    y = x.clone()
+    assert torch.equal(module(y), expected)
+    assert getattr(module, "inplace", True)
+
+
+@pytest.mark.parametrize("spec", [dict(arch="toycnn", depth=3), dict(arch="resnet", depth=8, version=1),
+                                  dict(arch="resnet", depth=8, version=2), dict(arch="mlp", in_features=3)])
+def test_forward_from_a_layer_equals_the_full_forward(spec):
+    """``forward(x, start=k)`` on the input of ``layer_names[k]`` gives the full forward's output."""
+    model = build_model(spec, seed=0).eval()
+    size = 32 if spec["arch"] == "toycnn" else 16
+    x = torch.randn(2, 3) if spec["arch"] == "mlp" else torch.randn(2, 3, size, size)
+    inputs = {}
+    modules = dict(model.named_modules())
+    hooks = [modules[n].register_forward_pre_hook(lambda m, a, n=n: inputs.__setitem__(n, a[0].clone()))
+             for n in model.layer_names]
+    with torch.no_grad():
+        full = model(x)
+        for h in hooks:
+            h.remove()
+        for k, n in enumerate(model.layer_names):
+            torch.testing.assert_close(model(inputs[n], start=k), full)

@@ -31,7 +31,7 @@ def one_at_a_time(model, x, direction, ts, layers):
             for n, p in model.named_parameters():
                 p.copy_(base[n] + t * direction.get(n, torch.zeros_like(p)))
             store = {}
-            hooks = [modules[n].register_forward_hook(lambda m, i, o, n=n, s=store: s.__setitem__(n, o))
+            hooks = [modules[n].register_forward_hook(lambda m, i, o, n=n, s=store: s.__setitem__(n, o.clone()))
                      for n in layers]
             model(x)
             for h in hooks:
@@ -207,3 +207,48 @@ def test_no_prefix_is_shared_when_the_first_layer_moves():
     model = build_model(dict(arch="toycnn", depth=3), seed=0)
     assert shared_prefix(model, directions.random_direction(model, "all", 0)) == (None, frozenset())
     assert shared_prefix(model, directions.random_direction(model, "layer:0", 0)) == (None, frozenset())
+
+
+@pytest.mark.parametrize("kind", ["all", "layer:1", "layer:2"])
+def test_mlp_batched_equals_one_point_at_a_time(kind):
+    """netspectra's MLP: a linear first module of the moved layer (A + t·B) and the start of a later layer."""
+    model = build_model(dict(arch="mlp", in_features=2, widths=[8, 8, 8], out_features=3), seed=1)
+    x, ts = torch.randn(5, 2, generator=torch.Generator().manual_seed(0)), torch.linspace(0, 2.0, 7)
+    d = directions.random_direction(model, kind, seed=5)
+    batched = PathEvaluator(model, x, model.layer_names, chunk=3)(d, ts)
+    reference = one_at_a_time(model, x, d, ts, model.layer_names)
+    for n in model.layer_names:
+        assert relative_error(batched[n], reference[n]) < 1e-5, n
+
+
+def test_prefix_runs_once_per_call_and_the_first_conv_twice_not_per_point():
+    model = build_model(dict(arch="toycnn", depth=4), seed=0)
+    evaluator = PathEvaluator(model, torch.randn(2, 3, 32, 32), ["units.3"], chunk=3)
+    calls, stacks = [], []
+    hooks = [model.stem.register_forward_pre_hook(lambda m, a: calls.append(1)),
+             model.units[1].conv.register_forward_pre_hook(lambda m, a: stacks.append(m.weight.shape[0]))]
+    evaluator(directions.random_direction(model, "layer:2", seed=0), torch.linspace(0, 1, 7))
+    for h in hooks:
+        h.remove()
+    assert len(calls) == 1  # the plain pass; the three chunks start at units.1
+    assert stacks == [1, 2, 2, 2]  # plain pass, then [W, D] for each chunk instead of 3 stacked copies
+
+
+def test_in_place_activations_leave_recorded_outputs_intact():
+    """A BatchNorm's output, recorded in full, is overwritten by the ReLU after it: the record is a copy."""
+    model = build_model(dict(arch="toycnn", depth=2), seed=0)
+    x, ts = torch.randn(2, 3, 32, 32), torch.linspace(0, 1, 4)
+    d = directions.random_direction(model, "all", seed=0)
+    batched = PathEvaluator(model, x, ["units.1.bn"], chunk=2)(d, ts)["units.1.bn"]
+    assert (batched < 0).any()
+    assert relative_error(batched, one_at_a_time(model, x, d, ts, ["units.1.bn"])["units.1.bn"]) < 1e-5
+
+
+def test_keep_freed_memory_is_set_once_where_malloc_is_glibc():
+    import ctypes
+    import platform
+
+    from netspectra.device import keep_freed_memory
+
+    glibc = platform.libc_ver()[0] == "glibc" and hasattr(ctypes.CDLL(None), "mallopt")
+    assert keep_freed_memory() is glibc and keep_freed_memory() is glibc

@@ -20,13 +20,16 @@ INITS = ("kaiming", "delta_orthogonal", "pytorch")
 
 
 class ConvUnit(nn.Module):
-    """[3×3 conv (width·a channels), BatchNorm, activation, sum of a groups], optional shortcut."""
+    """[3×3 conv (width·a channels), BatchNorm, activation, sum of a groups], optional shortcut.
+
+    The activations of the conv models overwrite their input, a BatchNorm's output or a sum nothing else reads.
+    """
 
     def __init__(self, width: int, activation: str, slope: float, groups: int, shortcut: bool, nu: float):
         super().__init__()
         self.conv = layers.Conv2d(width, width * groups, 3, padding=1)
         self.bn = layers.BatchNorm2d(width * groups)
-        self.act = activations.make(activation, slope)
+        self.act = activations.make(activation, slope, inplace=True)
         self.sum = layers.GroupSum(groups, width)
         self.shortcut, self.nu = shortcut, nu
 
@@ -48,9 +51,11 @@ class ToyCNN(nn.Module):
         self.classifier = layers.Linear(width * side * side, n_classes)
         self.layer_names = ["stem"] + [f"units.{i}" for i in range(depth)]
 
-    def forward(self, x):
-        x = self.stem(x)
-        for unit in self.units:
+    def forward(self, x, start: int = 0):
+        """Logits; ``start`` > 0: ``x`` is the input of ``layer_names[start]`` and the layers before are skipped."""
+        if start == 0:
+            x = self.stem(x)
+        for unit in self.units[max(start - 1, 0):]:
             x = unit(x)
         return self.classifier(x)
 
@@ -73,8 +78,8 @@ class BasicBlock(nn.Module):
         bn1_planes = in_planes if version == 2 else planes * groups
         self.bn1 = layers.BatchNorm2d(bn1_planes)
         self.bn2 = layers.BatchNorm2d(planes * groups)
-        self.act1 = activations.make(activation, slope)
-        self.act2 = activations.make(activation, slope)
+        self.act1 = activations.make(activation, slope, inplace=True)
+        self.act2 = activations.make(activation, slope, inplace=True)
         self.sum1 = layers.GroupSum(groups, planes)
         self.sum2 = layers.GroupSum(groups, planes)
         self.skip = layers.ShortcutA(in_planes, planes, stride)
@@ -106,7 +111,7 @@ class ResNet(nn.Module):
         self.stem = layers.Conv2d(in_channels, planes[0], 3, padding=1, bias=False)
         # v1 normalises and activates the stem; v2 does so after the last block instead.
         self.stem_bn = layers.BatchNorm2d(planes[0])
-        self.stem_act = activations.make(activation, slope)
+        self.stem_act = activations.make(activation, slope, inplace=True)
         blocks, in_planes, self.layer_names = [], planes[0], ["stem"]
         for stage, width in enumerate(planes):
             for i in range(n):
@@ -116,18 +121,20 @@ class ResNet(nn.Module):
                 in_planes = width
         self.blocks = nn.ModuleList(blocks)
         self.final_bn = layers.BatchNorm2d(planes[-1])
-        self.final_act = activations.make(activation, slope)
+        self.final_act = activations.make(activation, slope, inplace=True)
         self.pool = nn.AdaptiveAvgPool2d(1)
         self.classifier = layers.Linear(planes[-1], n_classes)
         self.layer_names.append("pool")
 
-    def forward(self, x):
-        x = self.stem(x)
-        if self.version == 1:
-            x = self.stem_act(self.stem_bn(x))
-        for block in self.blocks:
+    def forward(self, x, start: int = 0):
+        """Logits; ``start`` > 0: ``x`` is the input of ``layer_names[start]`` and the layers before are skipped."""
+        if start == 0:
+            x = self.stem(x)
+            if self.version == 1:
+                x = self.stem_act(self.stem_bn(x))
+        for block in self.blocks[max(start - 1, 0):]:
             x = block(x)
-        if self.version == 2:
+        if self.version == 2 and start <= len(self.blocks):
             x = self.final_act(self.final_bn(x))
         return self.classifier(self.pool(x))
 
@@ -170,8 +177,9 @@ class MLP(nn.Module):
         self.out = layers.Linear(sizes[-1], out_features)
         self.layer_names = [f"layers.{i}" for i in range(len(widths))] + ["out"]
 
-    def forward(self, x):
-        for layer in self.layers:
+    def forward(self, x, start: int = 0):
+        """Output; ``start`` > 0: ``x`` is the input of ``layer_names[start]`` and the layers before are skipped."""
+        for layer in self.layers[start:]:
             x = layer(x)
         return self.out(x)
 

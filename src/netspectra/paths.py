@@ -7,9 +7,11 @@ sampled images (``batchnorm="batch"``, no running-statistics updates) or the run
 (``batchnorm="running"``, for trained checkpoints). Besides layer outputs, the *loss path* (the batch's mean
 cross-entropy at every point, the pseudo-layer :data:`LOSS`) is recorded from the same forward passes.
 
-What does not change along a path is computed once: for a direction that leaves the first layers unmoved
-(``layer:k``), netspectra's models evaluate those layers with their plain weights and broadcast the result to
-every point at the first moved layer (:func:`shared_prefix`); ``vmap`` does the same by itself for any other
+What does not change along a path is computed once. For a direction that leaves the first layers unmoved
+(``layer:k``), netspectra's models evaluate those layers once per call with their plain weights and every chunk
+of points starts from the first moved layer (``forward(x, start=k)``, :func:`shared_prefix`). The first module
+of that layer that reads the shared input (a convolution or linear map) is linear in t, so its output at every
+point is ``A + t·B`` from two evaluations (:func:`points_from_line`). ``vmap`` shares by itself for any other
 module, whose unmoved parameters enter unbatched.
 """
 
@@ -17,6 +19,7 @@ from __future__ import annotations
 
 import copy
 import functools
+import inspect
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -25,6 +28,8 @@ import torch.nn.functional as F
 from torch import nn
 from torch.func import functional_call, replace_all_batch_norm_modules_, vmap
 
+from . import layers as layer_types
+from .device import keep_freed_memory
 from .layers import unstack
 from .schemas import LOSS
 
@@ -97,18 +102,22 @@ def shared_prefix(model: nn.Module, direction: dict[str, torch.Tensor]) -> tuple
     return (layer, frozenset(names[:start])) if start > 0 else (None, frozenset())
 
 
-def _broadcast_input(p: int):
-    """Forward pre-hook: the plain input of the first moved layer, repeated for ``p`` points (stacked layout)."""
-    def hook(module, args):
-        x = args[0]
-        if x.dim() != 4:
-            return (x.repeat(1, p), *args[1:])
-        # (B, C, H, W) -> (B, P·C, H, W) in channels-last memory, with one copy
-        b, c, h, w = x.shape
-        x = x.permute(0, 2, 3, 1).unsqueeze(3).expand(b, h, w, p, c).reshape(b, h, w, p * c)
-        return (x.permute(0, 3, 1, 2), *args[1:])
+def broadcast_points(x: torch.Tensor, p: int) -> torch.Tensor:
+    """One point's activation ``(B, C, ...)`` repeated for ``p`` points in the stacked layout ``(B, P·C, ...)``."""
+    if x.dim() != 4:
+        return x.repeat(1, p)
+    # (B, C, H, W) -> (B, P·C, H, W) in channels-last memory, with one copy
+    b, c, h, w = x.shape
+    x = x.permute(0, 2, 3, 1).unsqueeze(3).expand(b, h, w, p, c).reshape(b, h, w, p * c)
+    return x.permute(0, 3, 1, 2)
 
-    return hook
+
+def points_from_line(out: torch.Tensor, ts: torch.Tensor) -> torch.Tensor:
+    """``A + t·B`` for every t: ``out`` ``(B, 2·C, ...)`` holds ``A`` and ``B`` stacked (layout of a 2-point stack);
+    returns ``(B, len(ts)·C, ...)`` in the stacked layout, channels-last where ``out`` is."""
+    o = out.movedim(1, -1).unflatten(-1, (2, -1))  # (B, ..., 2, C)
+    y = torch.addcmul(o[..., :1, :], ts.view(-1, 1), o[..., 1:, :])  # (B, ..., P, C)
+    return y.flatten(-2).movedim(-1, 1)
 
 
 @contextmanager
@@ -133,6 +142,10 @@ def _recording(model: nn.Module, layer_names: list[str], keep=lambda name, out: 
             h.remove()
 
 
+class _Stop(Exception):
+    """Ends a forward pass early, once what it was run for has been seen."""
+
+
 class PathEvaluator:
     """Evaluates the outputs of ``layers`` at many points ``W + t·D`` of one model.
 
@@ -141,6 +154,7 @@ class PathEvaluator:
     ``select={layer: flat indices}`` it keeps only those entries of each point's output: ``(len(ts), n)``.
     ``layers`` may name :data:`LOSS`: then ``targets`` (the batch's class labels, (B,)) are needed and the
     result holds ``{LOSS: (len(ts),)}``, the mean cross-entropy of the model's output at every point.
+    On the CPU it calls :func:`netspectra.device.keep_freed_memory` (the stacked activations are megabytes).
     """
 
     def __init__(self, model: nn.Module, x: torch.Tensor, layers: list[str], *, batchnorm: str = "batch",
@@ -163,52 +177,119 @@ class PathEvaluator:
         self.targets = targets
         # Channels-last makes the grouped convolutions of the stacked layout markedly faster on CPU.
         self.x = x.contiguous(memory_format=torch.channels_last) if self.stackable and x.dim() == 4 else x
+        if x.device.type == "cpu":
+            keep_freed_memory()
         self.chunk = auto_chunk(self.bytes_per_point(), x.device) if chunk == "auto" else int(chunk)
 
-    def _chunk(self, stacked: dict[str, torch.Tensor], p: int, select: dict[str, torch.Tensor] | None = None,
-               boundary: str | None = None) -> dict[str, torch.Tensor]:
-        """``{layer: (p, B, ...)}`` for ``p`` stacked points, or ``(p, n)`` at the flat ``select`` indices.
+    def _loss(self, logits: torch.Tensor) -> torch.Tensor:
+        """(P, B, classes) -> (P,): the batch's mean cross-entropy at every point."""
+        per_image = F.cross_entropy(logits.flatten(0, 1), self.targets.repeat(logits.shape[0]), reduction="none")
+        return per_image.view(logits.shape[:2]).mean(1)
 
-        ``boundary``: the first moved layer, whose input is broadcast to the points (layers before it ran once).
+    def _stacked(self, stacked: dict[str, torch.Tensor], ts: torch.Tensor, x: torch.Tensor, start: int = 0,
+                 entry: str | None = None, select: dict[str, torch.Tensor] | None = None,
+                 skip: frozenset[str] = frozenset()) -> dict[str, torch.Tensor]:
+        """``{layer: (P, B, ...)}`` (or ``(P, n)`` at the ``select``ed flat indices) for the P = ``len(ts)`` points
+        of ``stacked``, running the model from ``layer_names[start]`` on ``x``, that layer's input at one point.
+
+        ``entry``: the Conv2d/Linear inside that layer fed by ``x`` itself, whose parameters ``stacked`` holds as
+        the two-point stack ``[W, D]``; its output ``A + t·B`` is formed from those two (see :meth:`_plain_pass`).
+        ``skip``: recorded modules that ran before that layer (not recorded here).
         """
-        plain = self.shapes if boundary else {}  # one point's output shapes (computed without a boundary)
+        p = len(ts)
 
+        def keep(n, o):  # a copy: an in-place activation may overwrite a module's output later
+            o = unstack(o, p)
+            return o.clone() if select is None else o.flatten(1)[..., select[n]]
+
+        modules = dict(self.model.named_modules())
+        hooks = [] if entry is None else [
+            modules[entry].register_forward_pre_hook(lambda m, args: (x, *args[1:])),
+            modules[entry].register_forward_hook(lambda m, args, out: points_from_line(out, ts), prepend=True)]
+        try:
+            with _recording(self.model, [n for n in self.layers if n not in skip], keep) as store:
+                # only what runs is swapped in (each swap costs ~10 µs); the buffers are the model's own
+                out = functional_call(self.model, stacked, (broadcast_points(x, p) if start else x,),
+                                      {"start": start} if start else {})
+        finally:
+            for h in hooks:
+                h.remove()
+        return dict(store) | ({LOSS: self._loss(unstack(out, p))} if self.records_loss else {})
+
+    def _vmapped(self, stacked: dict[str, torch.Tensor], select: dict[str, torch.Tensor] | None = None):
+        """Any other module: ``vmap`` over the points; unmoved parameters enter unbatched, so what depends on
+        them alone is evaluated once for all points."""
         def keep(n, o):
-            if n in plain and p > 1 and o.shape[1] == plain[n][1]:  # ran before the boundary: same at every point
-                o = o if select is None else o.flatten()[select[n]]
-                return o.unsqueeze(0).expand(p, *o.shape)
-            o = unstack(o, p) if self.stackable else o
-            return o if select is None else o.flatten(1 if self.stackable else 0)[..., select[n]]
+            return o if select is None else o.flatten()[select[n]]
 
-        def loss(logits):  # (P, B, classes) -> (P,)
-            per_image = F.cross_entropy(logits.flatten(0, 1), self.targets.repeat(logits.shape[0]), reduction="none")
-            return per_image.view(logits.shape[:2]).mean(1)
-
-        with _recording(self.model, self.layers, keep) as store:
-            if self.stackable:
-                modules = dict(self.model.named_modules())
-                hook = modules[boundary].register_forward_pre_hook(_broadcast_input(p)) if boundary else None
-                try:
-                    out = functional_call(self.model, (stacked, self.buffers), (self.x,))
-                finally:
-                    if hook is not None:
-                        hook.remove()
-                return dict(store) | ({LOSS: loss(unstack(out, p))} if self.records_loss else {})
-
-            def one(params):
+        def one(params):
+            with _recording(self.model, self.layers, keep) as store:
                 out = functional_call(self.model, (params, self.buffers), (self.x,))
-                return {n: store[n] for n in self.layers} | ({LOSS: loss(out[None])[0]} if self.records_loss else {})
+            return dict(store) | ({LOSS: self._loss(out[None])[0]} if self.records_loss else {})
 
-            # unmoved parameters enter unbatched: vmap evaluates what depends on them alone once for all points
-            moved = {n: 0 if n in stacked and stacked[n].dim() > self.params[n].dim() else None for n in stacked}
-            return vmap(one, in_dims=(moved,))(stacked)
+        moved = {n: 0 if stacked[n].dim() > self.params[n].dim() else None for n in stacked}
+        return vmap(one, in_dims=(moved,))(stacked)
+
+    def _plain_pass(self, start: int) -> tuple[dict[str, torch.Tensor], torch.Tensor, str | None]:
+        """What the points share, from one pass with the plain weights up to ``layer_names[start]``.
+
+        Returns the outputs ``(1, B, ...)`` of the recorded modules that run before that layer, its input ``x``
+        and the Conv2d or Linear inside it that takes ``x`` itself (None if there is none): that module's output
+        is exactly linear in t, ``f(x, W + t·D) = f(x, W) + t·f(x, D)``, so two evaluations serve every point.
+        """
+        names = getattr(self.model, "layer_names", None)
+        if not names:
+            return {}, self.x, None
+        layer, modules, seen = names[start], dict(self.model.named_modules()), {}
+        inside = [n for n in modules if n == layer or n.startswith(layer + ".")]
+        convs = {n for n in inside if isinstance(modules[n], layer_types.Conv2d)}
+        linears = [n for n in inside if n in convs or isinstance(modules[n], layer_types.Linear)]
+
+        def consumer(name):
+            def hook(module, args):
+                if "entry" not in seen and args[0] is seen["input"] and (name in convs or args[0].dim() == 2):
+                    seen["entry"] = name
+            return hook
+
+        def stop(module, args, out):
+            raise _Stop
+
+        hooks = [modules[layer].register_forward_pre_hook(lambda m, args: seen.setdefault("input", args[0])),
+                 *(modules[n].register_forward_pre_hook(consumer(n)) for n in linears),
+                 modules[layer].register_forward_hook(stop)]
+        def keep(n, o):  # only what ran before the layer; a copy, since an in-place activation may follow
+            return None if "input" in seen else o[None].clone()
+
+        try:
+            with _recording(self.model, self.layers, keep) as store:
+                self._one_point()
+        except _Stop:
+            pass
+        finally:
+            for h in hooks:
+                h.remove()
+        return {n: o for n, o in store.items() if o is not None}, seen["input"], seen.get("entry")
+
+    def _start(self, direction: dict[str, torch.Tensor]) -> tuple[int, frozenset[str]]:
+        """Where the points part: the index in ``layer_names`` of the first layer the direction moves (0 where
+        the model cannot start from it) and the parameters before it."""
+        layer, plain = shared_prefix(self.model, direction)
+        if layer is None or "start" not in inspect.signature(self.model.forward).parameters:
+            return 0, frozenset()
+        return self.model.layer_names.index(layer), plain
+
+    def _one_point(self) -> dict[str, torch.Tensor]:
+        """The recorded outputs ``(1, B, ...)`` at the plain weights, as one stacked point (BatchNorm then uses
+        the batch statistics and leaves its running statistics alone)."""
+        zero = torch.zeros(1, device=self.x.device)
+        one = stacked_parameters(self.params, {}, zero)
+        with torch.no_grad():
+            return self._stacked(one, zero, self.x) if self.stackable else self._vmapped(one)
 
     @functools.cached_property
     def shapes(self) -> dict[str, torch.Size]:
         """Shape ``(B, ...)`` of one point's output of every recorded layer."""
-        zero = torch.zeros(1, device=self.x.device)
-        with torch.no_grad():
-            return {n: o.shape[1:] for n, o in self._chunk(stacked_parameters(self.params, {}, zero), 1).items()}
+        return {n: o.shape[1:] for n, o in self._one_point().items()}
 
     def bytes_per_point(self) -> int:
         """The largest output-plus-weights of any module of one point's forward pass, in bytes."""
@@ -221,29 +302,37 @@ class PathEvaluator:
 
         leaves = [m for m in self.model.modules() if not any(True for _ in m.children())]
         handles = [m.register_forward_hook(hook) for m in leaves]
-        try:  # one point in the stacked layout: BatchNorm leaves its running statistics alone
-            with torch.no_grad():
-                self._chunk(stacked_parameters(self.params, {}, torch.zeros(1, device=self.x.device)), 1)
+        try:
+            self._one_point()
         finally:
             for h in handles:
                 h.remove()
         return max(sizes, default=1)
-
-    def _shared(self, direction: dict[str, torch.Tensor]) -> tuple[str | None, frozenset[str]]:
-        """What a direction leaves to compute once: (first moved layer, its unmoved parameters)."""
-        if self.stackable:
-            return shared_prefix(self.model, direction)
-        return None, frozenset(n for n in self.params if n not in direction)  # vmap: every unmoved parameter
 
     @torch.no_grad()
     def __call__(self, direction: dict[str, torch.Tensor], ts: torch.Tensor,
                  select: dict[str, torch.Tensor] | None = None) -> dict[str, torch.Tensor]:
         if select is not None:
             select = {n: i.to(self.x.device) for n, i in select.items()}
-        boundary, plain = self._shared(direction)
-        chunks = [self._chunk(stacked_parameters(self.params, direction, t, plain), len(t), select, boundary)
-                  for t in ts.split(self.chunk)]
-        return {n: torch.cat([c[n] for c in chunks]) for n in self.recorded}
+        if not self.stackable:
+            plain = frozenset(n for n in self.params if n not in direction)
+            chunks = [self._vmapped(stacked_parameters(self.params, direction, t, plain), select)
+                      for t in ts.split(self.chunk)]
+            return {n: torch.cat([c[n] for c in chunks]) for n in self.recorded}
+        start, plain = self._start(direction)
+        before, x, entry = self._plain_pass(start)
+        line = {}
+        if entry is not None:  # the entry module's parameters as the two-point stack [W, D]
+            for name, w in self.model.get_submodule(entry).named_parameters(entry, recurse=False):
+                line[name] = torch.stack([w.detach(), direction.get(name, torch.zeros_like(w))])
+        running = {n: w for n, w in self.params.items() if n not in plain}  # the prefix has run already
+        chunks = [self._stacked(stacked_parameters(running, direction, t) | line, t, x, start, entry, select,
+                                skip=frozenset(before)) for t in ts.split(self.chunk)]
+        out = {n: torch.cat([c[n] for c in chunks]) for n in self.recorded if n not in before}
+        for n, o in before.items():  # the same at every point
+            o = o if select is None else o.flatten(1)[..., select[n]]
+            out[n] = o.expand(len(ts), *o.shape[1:])
+        return {n: out[n] for n in self.recorded}
 
 
 def sample_indices(shape: torch.Size, max_paths: int | None, generator: torch.Generator) -> torch.Tensor:

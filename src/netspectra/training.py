@@ -34,6 +34,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from . import checkpoints
+from .device import keep_freed_memory
 from .progress import Progress
 from .seeds import seed_for
 from .stacking import member_outputs
@@ -163,6 +164,8 @@ def train(model: nn.Module, seeds: Sequence[int], train_x: torch.Tensor, train_y
     the training wall time so far, summed over resumed sessions.
     """
     dev = train_x.device
+    if dev.type == "cpu":
+        keep_freed_memory()  # the stacked members' activations are megabytes, freed and re-allocated every step
     m = len(seeds)
     n, side = len(train_y), train_x.shape[-1]
     steps_per_epoch = n // recipe.batch_size
