@@ -74,7 +74,12 @@ def gradient_direction(model: nn.Module, x: torch.Tensor, y: torch.Tensor) -> di
 def parameter_norm(model: nn.Module, names: list[str] | None = None) -> float:
     """Frobenius norm of the parameters ``names`` of ``model`` taken together (default: all of them)."""
     params = dict(model.named_parameters())
-    return float(torch.sqrt(sum((params[n].detach().double() ** 2).sum() for n in (names or params))))
+    return _norm([params[n] for n in (names or params)])
+
+
+def _norm(tensors: list[torch.Tensor]) -> float:
+    """Frobenius norm of ``tensors`` taken together, summed in float64."""
+    return float(torch.sqrt(sum((t.detach().double() ** 2).sum() for t in tensors)))
 
 
 def layer_moves(model: nn.Module, direction: dict[str, torch.Tensor], radius: float) -> dict[str, float]:
@@ -84,10 +89,15 @@ def layer_moves(model: nn.Module, direction: dict[str, torch.Tensor], radius: fl
     not touch moves 0. With D of unit norm over all N weights, a layer of n_l weights gets |D_l| ≈ √(n_l/N).
     """
     params = dict(model.named_parameters())
+    by_layer = {layer: [] for layer in model.layer_names}
+    for n in params:  # each parameter under the layer that is a module prefix of its name
+        parts = n.split(".")
+        layer = next((p for p in (".".join(parts[:i]) for i in range(1, len(parts))) if p in by_layer), None)
+        if layer is not None:
+            by_layer[layer].append(n)
     moves = {}
-    for layer in model.layer_names:
-        names = [n for n in params if n.startswith(layer + ".")]
-        w = parameter_norm(model, names) if names else 0.0
+    for layer, names in by_layer.items():
+        w = _norm([params[n] for n in names]) if names else 0.0
         d = math.sqrt(float(sum((direction[n].double() ** 2).sum() for n in names if n in direction)))
         moves[layer] = radius * d / w if w > 0 else float("nan")
     return moves

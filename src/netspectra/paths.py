@@ -121,13 +121,15 @@ def points_from_line(out: torch.Tensor, ts: torch.Tensor) -> torch.Tensor:
 
 
 @contextmanager
-def _recording(model: nn.Module, layer_names: list[str], keep=lambda name, out: out):
-    """Forward hooks that store ``keep(name, output)`` of ``layer_names`` in the yielded dict.
+def _recording(model: nn.Module, layer_names: list[str], keep=lambda name, out: out,
+               modules: dict[str, nn.Module] | None = None):
+    """Forward hooks that store ``keep(name, output)`` of ``layer_names`` in the yielded dict (``modules``:
+    ``dict(model.named_modules())`` where the caller has it).
 
     Reducing inside the hook lets the full output be freed at once, so the allocator reuses its memory
     (retaining every layer's full output would need fresh memory for each chunk).
     """
-    modules = dict(model.named_modules())
+    modules = dict(model.named_modules()) if modules is None else modules
     missing = [n for n in layer_names if n not in modules]
     if missing:
         recordable = getattr(model, "layer_names", sorted(modules))
@@ -170,6 +172,7 @@ class PathEvaluator:
             if batchnorm == "batch":
                 replace_all_batch_norm_modules_(model)
         self.model = model.train(batchnorm == "batch")
+        self.modules = dict(model.named_modules())
         self.params = {n: p.detach() for n, p in model.named_parameters()}
         self.buffers = {n: b.detach() for n, b in model.named_buffers()}
         self.recorded = list(layers)  # in the caller's order, LOSS included
@@ -202,15 +205,16 @@ class PathEvaluator:
             o = unstack(o, p)
             return o.clone() if select is None else o.flatten(1)[..., select[n]]
 
-        modules = dict(self.model.named_modules())
+        modules = self.modules
         hooks = [] if entry is None else [
             modules[entry].register_forward_pre_hook(lambda m, args: (x, *args[1:])),
             modules[entry].register_forward_hook(lambda m, args, out: points_from_line(out, ts), prepend=True)]
         try:
-            with _recording(self.model, [n for n in self.layers if n not in skip], keep) as store:
-                # only what runs is swapped in (each swap costs ~10 µs); the buffers are the model's own
+            with _recording(self.model, [n for n in self.layers if n not in skip], keep, modules) as store:
+                # only what runs is swapped in (each swap costs ~10 µs); the buffers are the model's own;
+                # netspectra's models tie no weights, and the check for tied ones costs 10 ms on Toy-CNN 80
                 out = functional_call(self.model, stacked, (broadcast_points(x, p) if start else x,),
-                                      {"start": start} if start else {})
+                                      {"start": start} if start else {}, tie_weights=False)
         finally:
             for h in hooks:
                 h.remove()
@@ -240,7 +244,7 @@ class PathEvaluator:
         names = getattr(self.model, "layer_names", None)
         if not names:
             return {}, self.x, None
-        layer, modules, seen = names[start], dict(self.model.named_modules()), {}
+        layer, modules, seen = names[start], self.modules, {}
         inside = [n for n in modules if n == layer or n.startswith(layer + ".")]
         convs = {n for n in inside if isinstance(modules[n], layer_types.Conv2d)}
         linears = [n for n in inside if n in convs or isinstance(modules[n], layer_types.Linear)]
@@ -261,7 +265,7 @@ class PathEvaluator:
             return None if "input" in seen else o[None].clone()
 
         try:
-            with _recording(self.model, self.layers, keep) as store:
+            with _recording(self.model, self.layers, keep, modules) as store:
                 self._one_point()
         except _Stop:
             pass
