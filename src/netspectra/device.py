@@ -29,7 +29,10 @@ def keep_freed_memory() -> bool:
     ``M_MMAP_THRESHOLD`` and ``M_TRIM_THRESHOLD`` to :data:`RETAINED_BYTES` for the whole process, once.
     Returns False where the C library has no ``mallopt`` (not glibc); nothing changes then.
     """
-    mallopt = getattr(ctypes.CDLL(None), "mallopt", None)
+    try:
+        mallopt = getattr(ctypes.CDLL(None), "mallopt", None)
+    except (OSError, TypeError):  # no C library to load by that name (Windows)
+        return False
     if mallopt is None:
         return False
     m_trim_threshold, m_mmap_threshold = -1, -3  # glibc's <malloc.h>

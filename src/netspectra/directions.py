@@ -7,8 +7,6 @@ only the parameters it moves.
 
 from __future__ import annotations
 
-import math
-
 import torch
 import torch.nn.functional as F
 from torch import nn
@@ -78,8 +76,8 @@ def parameter_norm(model: nn.Module, names: list[str] | None = None) -> float:
 
 
 def _norm(tensors: list[torch.Tensor]) -> float:
-    """Frobenius norm of ``tensors`` taken together, summed in float64."""
-    return float(torch.sqrt(sum((t.detach().double() ** 2).sum() for t in tensors)))
+    """Frobenius norm of ``tensors`` taken together, summed in float64 (0 for none)."""
+    return float(torch.sqrt(sum((t.detach().double() ** 2).sum() for t in tensors))) if tensors else 0.0
 
 
 def layer_moves(model: nn.Module, direction: dict[str, torch.Tensor], radius: float) -> dict[str, float]:
@@ -97,8 +95,8 @@ def layer_moves(model: nn.Module, direction: dict[str, torch.Tensor], radius: fl
             by_layer[layer].append(n)
     moves = {}
     for layer, names in by_layer.items():
-        w = _norm([params[n] for n in names]) if names else 0.0
-        d = math.sqrt(float(sum((direction[n].double() ** 2).sum() for n in names if n in direction)))
+        w = _norm([params[n] for n in names])
+        d = _norm([direction[n] for n in names if n in direction])
         moves[layer] = radius * d / w if w > 0 else float("nan")
     return moves
 

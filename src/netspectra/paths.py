@@ -173,6 +173,7 @@ class PathEvaluator:
                 replace_all_batch_norm_modules_(model)
         self.model = model.train(batchnorm == "batch")
         self.modules = dict(model.named_modules())
+        self.starts = "start" in inspect.signature(model.forward).parameters  # forward(x, start=k)
         self.params = {n: p.detach() for n, p in model.named_parameters()}
         self.buffers = {n: b.detach() for n, b in model.named_buffers()}
         self.recorded = list(layers)  # in the caller's order, LOSS included
@@ -191,13 +192,14 @@ class PathEvaluator:
 
     def _stacked(self, stacked: dict[str, torch.Tensor], ts: torch.Tensor, x: torch.Tensor, start: int = 0,
                  entry: str | None = None, select: dict[str, torch.Tensor] | None = None,
-                 skip: frozenset[str] = frozenset()) -> dict[str, torch.Tensor]:
+                 skip: frozenset[str] = frozenset(), until: str | None = None) -> dict[str, torch.Tensor]:
         """``{layer: (P, B, ...)}`` (or ``(P, n)`` at the ``select``ed flat indices) for the P = ``len(ts)`` points
         of ``stacked``, running the model from ``layer_names[start]`` on ``x``, that layer's input at one point.
 
         ``entry``: the Conv2d/Linear inside that layer fed by ``x`` itself, whose parameters ``stacked`` holds as
         the two-point stack ``[W, D]``; its output ``A + t·B`` is formed from those two (see :meth:`_plain_pass`).
-        ``skip``: recorded modules that ran before that layer (not recorded here).
+        ``skip``: recorded modules that ran before that layer (not recorded here). ``until``: a module after
+        whose output the pass stops, returning what was recorded up to there.
         """
         p = len(ts)
 
@@ -205,16 +207,23 @@ class PathEvaluator:
             o = unstack(o, p)
             return o.clone() if select is None else o.flatten(1)[..., select[n]]
 
+        def stop(module, args, out):
+            raise _Stop
+
         modules = self.modules
-        hooks = [] if entry is None else [
-            modules[entry].register_forward_pre_hook(lambda m, args: (x, *args[1:])),
-            modules[entry].register_forward_hook(lambda m, args, out: points_from_line(out, ts), prepend=True)]
+        hooks = [] if until is None else [modules[until].register_forward_hook(stop)]
+        if entry is not None:
+            hooks += [modules[entry].register_forward_pre_hook(lambda m, args: (x, *args[1:])),
+                      modules[entry].register_forward_hook(lambda m, args, out: points_from_line(out, ts),
+                                                           prepend=True)]
         try:
             with _recording(self.model, [n for n in self.layers if n not in skip], keep, modules) as store:
                 # only what runs is swapped in (each swap costs ~10 µs); the buffers are the model's own;
                 # netspectra's models tie no weights, and the check for tied ones costs 10 ms on Toy-CNN 80
                 out = functional_call(self.model, stacked, (broadcast_points(x, p) if start else x,),
                                       {"start": start} if start else {}, tie_weights=False)
+        except _Stop:
+            return dict(store)
         finally:
             for h in hooks:
                 h.remove()
@@ -227,27 +236,30 @@ class PathEvaluator:
             return o if select is None else o.flatten()[select[n]]
 
         def one(params):
-            with _recording(self.model, self.layers, keep) as store:
+            with _recording(self.model, self.layers, keep, self.modules) as store:
                 out = functional_call(self.model, (params, self.buffers), (self.x,))
             return dict(store) | ({LOSS: self._loss(out[None])[0]} if self.records_loss else {})
 
         moved = {n: 0 if stacked[n].dim() > self.params[n].dim() else None for n in stacked}
         return vmap(one, in_dims=(moved,))(stacked)
 
-    def _plain_pass(self, start: int) -> tuple[dict[str, torch.Tensor], torch.Tensor, str | None]:
-        """What the points share, from one pass with the plain weights up to ``layer_names[start]``.
+    def _plain_pass(self, start: int, select: dict[str, torch.Tensor] | None
+                    ) -> tuple[dict[str, torch.Tensor], torch.Tensor, str | None]:
+        """What the points share, from one pass with the plain weights up to the end of ``layer_names[start]``.
 
-        Returns the outputs ``(1, B, ...)`` of the recorded modules that run before that layer, its input ``x``
-        and the Conv2d or Linear inside it that takes ``x`` itself (None if there is none): that module's output
-        is exactly linear in t, ``f(x, W + t·D) = f(x, W) + t·f(x, D)``, so two evaluations serve every point.
+        Returns the outputs ``(1, B, ...)`` (or ``(1, n)`` at ``select``) of the recorded modules that run before
+        that layer, its input ``x`` and the Conv2d or Linear inside it that takes ``x`` itself (None if there is
+        none): that module's output is exactly linear in t, ``f(x, W + t·D) = f(x, W) + t·f(x, D)``, so two
+        evaluations serve every point.
         """
         names = getattr(self.model, "layer_names", None)
         if not names:
             return {}, self.x, None
         layer, modules, seen = names[start], self.modules, {}
-        inside = [n for n in modules if n == layer or n.startswith(layer + ".")]
+        inside = {n for n in modules if n == layer or n.startswith(layer + ".")}
         convs = {n for n in inside if isinstance(modules[n], layer_types.Conv2d)}
-        linears = [n for n in inside if n in convs or isinstance(modules[n], layer_types.Linear)]
+        linear_types = (layer_types.Conv2d, layer_types.Linear)
+        linears = [n for n in modules if n in inside and isinstance(modules[n], linear_types)]
 
         def consumer(name):
             def hook(module, args):
@@ -255,30 +267,22 @@ class PathEvaluator:
                     seen["entry"] = name
             return hook
 
-        def stop(module, args, out):
-            raise _Stop
-
         hooks = [modules[layer].register_forward_pre_hook(lambda m, args: seen.setdefault("input", args[0])),
-                 *(modules[n].register_forward_pre_hook(consumer(n)) for n in linears),
-                 modules[layer].register_forward_hook(stop)]
-        def keep(n, o):  # only what ran before the layer; a copy, since an in-place activation may follow
-            return None if "input" in seen else o[None].clone()
-
+                 *(modules[n].register_forward_pre_hook(consumer(n)) for n in linears)]
+        zero = torch.zeros(1, device=self.x.device)
         try:
-            with _recording(self.model, self.layers, keep, modules) as store:
-                self._one_point()
-        except _Stop:
-            pass
+            store = self._stacked(stacked_parameters(self.params, {}, zero), zero, self.x, select=select, until=layer)
         finally:
             for h in hooks:
                 h.remove()
-        return {n: o for n, o in store.items() if o is not None}, seen["input"], seen.get("entry")
+        before = {n: o for n, o in store.items() if n not in inside}  # the layer's own modules depend on t
+        return before, seen["input"], seen.get("entry")
 
     def _start(self, direction: dict[str, torch.Tensor]) -> tuple[int, frozenset[str]]:
         """Where the points part: the index in ``layer_names`` of the first layer the direction moves (0 where
         the model cannot start from it) and the parameters before it."""
         layer, plain = shared_prefix(self.model, direction)
-        if layer is None or "start" not in inspect.signature(self.model.forward).parameters:
+        if layer is None or not self.starts:
             return 0, frozenset()
         return self.model.layer_names.index(layer), plain
 
@@ -324,17 +328,16 @@ class PathEvaluator:
                       for t in ts.split(self.chunk)]
             return {n: torch.cat([c[n] for c in chunks]) for n in self.recorded}
         start, plain = self._start(direction)
-        before, x, entry = self._plain_pass(start)
+        before, x, entry = self._plain_pass(start, select)
         line = {}
         if entry is not None:  # the entry module's parameters as the two-point stack [W, D]
-            for name, w in self.model.get_submodule(entry).named_parameters(entry, recurse=False):
+            for name, w in self.modules[entry].named_parameters(entry, recurse=False):
                 line[name] = torch.stack([w.detach(), direction.get(name, torch.zeros_like(w))])
         running = {n: w for n, w in self.params.items() if n not in plain}  # the prefix has run already
         chunks = [self._stacked(stacked_parameters(running, direction, t) | line, t, x, start, entry, select,
                                 skip=frozenset(before)) for t in ts.split(self.chunk)]
         out = {n: torch.cat([c[n] for c in chunks]) for n in self.recorded if n not in before}
         for n, o in before.items():  # the same at every point
-            o = o if select is None else o.flatten(1)[..., select[n]]
             out[n] = o.expand(len(ts), *o.shape[1:])
         return {n: out[n] for n in self.recorded}
 
