@@ -9,9 +9,8 @@ import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
-import seaborn as sns  # noqa: E402
 
-sns.set_theme(context="paper", style="whitegrid", font_scale=1.1)
+plt.style.use(Path(__file__).with_name("netspectra.mplstyle"))
 
 PALETTE = "viridis"
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
-import seaborn as sns
 from matplotlib.cm import ScalarMappable
 from matplotlib.colors import Normalize
 
@@ -24,6 +23,7 @@ def chebyshev_coefficients(coefs: pd.DataFrame, activations: list[str] | None = 
 
     ``activations`` / ``interval`` (lo, hi): draw only those (default: every one in the table).
     """
+    import seaborn as sns  # here, not at the top: it imports scipy.stats (0.8 s of every figure job)
     if activations is not None:
         coefs = coefs[coefs.activation.isin(activations)]
     if interval is not None:
@@ -158,6 +158,7 @@ def h_versus_depth(fits: pd.DataFrame) -> plt.Figure:
     """Mean ± std of h over initialisations × directions against depth: one row per recorded path (the loss
     path first, then the last layer), one column per activation. The dashed line is the straight line's h
     (the plain DFT's floor): an h there is indistinguishable from a smooth path."""
+    import seaborn as sns  # here, not at the top: it imports scipy.stats (0.8 s of every figure job)
     fits = fits.copy()
     fits["network"] = np.where(fits.shortcut, "shortcut", "no shortcut")
     if "init_scheme" in fits:
@@ -193,6 +194,7 @@ def branch_correlation_curves(corr: pd.DataFrame, hue: str = "activation", floor
     """rr-fig6: mean |correlation| per frequency band (over images, units, blocks), one line per ``hue``;
     the band shows ± one standard deviation over directions. ``floor`` (per band): the level of
     independent paths, drawn dashed."""
+    import seaborn as sns  # here, not at the top: it imports scipy.stats (0.8 s of every figure job)
     weighted = corr.assign(weighted=corr.mean_abs_correlation.fillna(0) * corr.n_pairs)
     per_direction = weighted.groupby([hue, "direction", "band_centre_k"], as_index=False)[["weighted", "n_pairs"]].sum()
     per_direction["r"] = per_direction.weighted / per_direction.n_pairs.where(per_direction.n_pairs > 0)
