@@ -73,27 +73,16 @@ def is_stackable(model: nn.Module) -> bool:
     return all(isinstance(m, own) for m in model.modules() if any(True for _ in m.parameters(recurse=False)))
 
 
-def stacked_parameters(params: dict[str, torch.Tensor], direction: dict[str, torch.Tensor], ts: torch.Tensor,
-                       plain: frozenset[str] = frozenset(), channels_last: bool = False) -> dict[str, torch.Tensor]:
+def stacked_parameters(params: dict[str, torch.Tensor], direction: dict[str, torch.Tensor],
+                       ts: torch.Tensor, plain: frozenset[str] = frozenset()) -> dict[str, torch.Tensor]:
     """``W + t·D`` for every t, each with a leading point dimension of size ``len(ts)``; the parameters named
-    in ``plain`` (unmoved, evaluated once for all points) keep their own shape. With ``channels_last`` (the stacked
-    layout of netspectra's layers) convolution weights ``(P, out, in, kh, kw)`` come in channels-last memory, so
-    that their flattened ``(P·out, in, kh, kw)`` needs no copy before the grouped convolution (one copy per layer
-    and chunk otherwise)."""
+    in ``plain`` (unmoved, evaluated once for all points) keep their own shape."""
     out = {}
     for name, w in params.items():
-        if name in plain:
-            out[name] = w
-        elif channels_last and w.dim() == 4:  # convolution weights
-            d = direction.get(name)
-            w = w.permute(0, 2, 3, 1)
-            w = (w.expand(len(ts), *w.shape).contiguous() if d is None
-                 else torch.addcmul(w, ts.view(-1, 1, 1, 1, 1), d.permute(0, 2, 3, 1)))
-            out[name] = w.permute(0, 1, 4, 2, 3)
-        elif name in direction:
+        if name in direction:
             out[name] = torch.addcmul(w, ts.view(-1, *[1] * w.dim()), direction[name])
         else:
-            out[name] = w.expand(len(ts), *w.shape)
+            out[name] = w if name in plain else w.expand(len(ts), *w.shape)
     return out
 
 
@@ -285,8 +274,7 @@ class PathEvaluator:
                  *(modules[n].register_forward_pre_hook(consumer(n)) for n in linears)]
         zero = torch.zeros(1, device=self.x.device)
         try:
-            store = self._stacked(stacked_parameters(self.params, {}, zero, channels_last=True), zero, self.x,
-                                  select=select, until=layer)
+            store = self._stacked(stacked_parameters(self.params, {}, zero), zero, self.x, select=select, until=layer)
         finally:
             for h in hooks:
                 h.remove()
@@ -305,7 +293,7 @@ class PathEvaluator:
         """The recorded outputs ``(1, B, ...)`` at the plain weights, as one stacked point (BatchNorm then uses
         the batch statistics and leaves its running statistics alone)."""
         zero = torch.zeros(1, device=self.x.device)
-        one = stacked_parameters(self.params, {}, zero, channels_last=self.stackable)
+        one = stacked_parameters(self.params, {}, zero)
         with torch.no_grad():
             return self._stacked(one, zero, self.x) if self.stackable else self._vmapped(one)
 
@@ -349,8 +337,8 @@ class PathEvaluator:
             for name, w in self.modules[entry].named_parameters(entry, recurse=False):
                 line[name] = torch.stack([w.detach(), direction.get(name, torch.zeros_like(w))])
         running = {n: w for n, w in self.params.items() if n not in plain}  # the prefix has run already
-        chunks = [self._stacked(stacked_parameters(running, direction, t, channels_last=True) | line, t, x, start,
-                                entry, select, skip=frozenset(before)) for t in ts.split(self.chunk)]
+        chunks = [self._stacked(stacked_parameters(running, direction, t) | line, t, x, start, entry, select,
+                                skip=frozenset(before)) for t in ts.split(self.chunk)]
         out = {n: torch.cat([c[n] for c in chunks]) for n in self.recorded if n not in before}
         for n, o in before.items():  # the same at every point
             out[n] = o.expand(len(ts), *o.shape[1:])
