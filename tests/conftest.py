@@ -5,14 +5,8 @@ from pathlib import Path
 import pytest
 import torch
 
-# Tests run on CPU with few threads: the suite must behave the same on a 2-core CI machine. Under pytest-xdist
-# (`pytest -n 2`, as .ci/run) each worker and every process it starts takes one thread: two OpenMP pools per
-# core would spin against each other.
-if os.environ.get("PYTEST_XDIST_WORKER"):
-    os.environ["OMP_NUM_THREADS"] = "1"
-    torch.set_num_threads(1)
-else:
-    torch.set_num_threads(min(2, os.cpu_count() or 1))
+# Tests run on CPU with few threads: the suite must behave the same on a 2-core CI machine.
+torch.set_num_threads(min(2, os.cpu_count() or 1))
 
 REPO = Path(__file__).resolve().parents[1]
 TINY = REPO / "tests" / "config_tiny.yaml"
@@ -36,14 +30,3 @@ def tiny_pipeline(tmp_path_factory) -> Path:
     workdir = tmp_path_factory.mktemp("pipeline")
     run_tiny(workdir)
     return workdir
-
-
-@pytest.hookimpl(tryfirst=True)  # before pytest-xdist's own hook reads the groups
-def pytest_collection_modifyitems(config, items):
-    """Groups for ``pytest -n 2 --dist loadgroup``: the tests on the tiny pipeline share one worker (and so one
-    run of it) and go first, as the longest group; every other module keeps its tests on one worker, so its
-    module-scoped fixtures run once."""
-    for item in items:
-        group = "tiny_pipeline" if "tiny_pipeline" in item.fixturenames else item.module.__name__
-        item.add_marker(pytest.mark.xdist_group(group))
-    items.sort(key=lambda item: "tiny_pipeline" not in item.fixturenames)  # stable: the rest keep their order
