@@ -205,10 +205,10 @@ class PathEvaluator:
 
         def keep(n, o):  # a copy: an in-place activation may overwrite a module's output later
             o = unstack(o, p)
-            return o.clone() if select is None else o[(slice(None), *entries[n])]
-
-        # the selected entries as (image, channel, ...) indices: gathered without copying the whole output
-        entries = {} if select is None else {n: torch.unravel_index(i, self.shapes[n]) for n, i in select.items()}
+            if select is None:
+                return o.clone()
+            # the selected flat entries as (image, channel, ...) indices: no copy of the whole (P, B, ...) output
+            return o[(slice(None), *torch.unravel_index(select[n], o.shape[1:]))]
 
         def stop(module, args, out):
             raise _Stop
