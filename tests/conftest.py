@@ -30,3 +30,17 @@ def tiny_pipeline(tmp_path_factory) -> Path:
     workdir = tmp_path_factory.mktemp("pipeline")
     run_tiny(workdir)
     return workdir
+
+
+@pytest.fixture(scope="session", autouse=True)
+def background_runs(request, tmp_path_factory) -> dict:
+    """Runs that mostly wait, started with the session so that the other tests fill their waits: a selected test
+    module that defines ``start_in_background(tmp_path_factory)`` (tests/test_slurm.py: ~45 s of SLURM status
+    checks) gets its run here under the module's name; each is stopped at the end if it still runs."""
+    modules = {item.module for item in request.session.items if hasattr(getattr(item, "module", None),
+                                                                        "start_in_background")}
+    runs = {module.__name__: module.start_in_background(tmp_path_factory) for module in modules}
+    yield runs
+    for run in runs.values():
+        if run is not None:
+            run.stop()

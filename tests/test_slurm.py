@@ -14,6 +14,7 @@ import re
 import shutil
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pandas as pd
@@ -71,8 +72,49 @@ def start_snakemake(workdir: Path, *args: str, timeout: int) -> subprocess.Popen
                             stdout=open(workdir / "stdout.txt", "w"), stderr=subprocess.STDOUT)
 
 
-def finish(run: subprocess.Popen, workdir: Path) -> tuple[int, str]:
-    return run.wait(), (workdir / "stdout.txt").read_text()
+class SlurmRun:
+    """The SLURM run of the test, started with the test session (``conftest.background_runs``): it spends most
+    of its ~45 s waiting on SLURM's status checks, which the other tests then fill. A thread waits for it and
+    reads SLURM's records of its jobs at once (finished jobs stay in squeue only for MinJobAge)."""
+
+    def __init__(self, root: Path):
+        self.workdir, self.logdir = root / "slurm", root / "slurm_logs"
+        self.process = start_snakemake(
+            self.workdir, "--profile", str(ROOT / "profiles" / "slurm"),
+            # Settings of this test cluster, not of the profile: no slurmdbd, so squeue answers for job
+            # states; short status-check intervals; logs kept beside the outputs; no retries of a broken job.
+            "--slurm-status-command", "squeue", "--slurm-init-seconds-before-status-checks", "2",
+            "--seconds-between-status-checks", "2",
+            "--slurm-logdir", str(self.logdir), "--slurm-keep-successful-logs", "--retries", "0",
+            timeout=TIME_LIMIT_S,
+        )
+        self.returncode, self.log, self.jobs = None, "", []
+        self._waiter = threading.Thread(target=self._wait, daemon=True)
+        self._waiter.start()
+
+    def _wait(self) -> None:
+        self.returncode = self.process.wait()
+        self.log = (self.workdir / "stdout.txt").read_text()
+        run_id = re.search(r"SLURM run ID: (\S+)", self.log)
+        if run_id:  # what SLURM itself recorded of the run's jobs
+            self.jobs = subprocess.run(
+                ["squeue", "-h", "--states=all", "--name", run_id.group(1), "-O", "Comment:300,tres-per-job:60"],
+                capture_output=True, text=True, check=True,
+            ).stdout.splitlines()
+
+    def finish(self) -> None:
+        self._waiter.join()
+
+    def stop(self) -> None:
+        """End the run if it still runs (SIGTERM makes the plugin cancel its jobs)."""
+        if self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait()
+
+
+def start_in_background(tmp_path_factory) -> SlurmRun | None:
+    """The run to start with the session; None where the cluster cannot take it (the test then says why)."""
+    return None if cluster_problem() else SlurmRun(tmp_path_factory.mktemp("slurm_run"))
 
 
 def load_profile() -> dict:
@@ -87,35 +129,18 @@ def slurm_logs(logdir: Path) -> str:
     return "\n".join(f"--- {p}\n{p.read_text()[-3000:]}" for p in sorted(logdir.rglob("*.log")))
 
 
-def test_slurm_run_equals_local_run(cluster, tiny_pipeline, tmp_path):
-    local, slurm, logdir = tiny_pipeline, tmp_path / "slurm", tmp_path / "slurm_logs"
-    slurm_run = start_snakemake(
-        slurm, "--profile", str(ROOT / "profiles" / "slurm"),
-        # Settings of this test cluster, not of the profile: no slurmdbd, so squeue answers for job
-        # states; short status-check intervals; logs kept beside the outputs; no retries of a broken job.
-        "--slurm-status-command", "squeue", "--slurm-init-seconds-before-status-checks", "2",
-        "--seconds-between-status-checks", "2",
-        "--slurm-logdir", str(logdir), "--slurm-keep-successful-logs", "--retries", "0",
-        timeout=TIME_LIMIT_S,
-    )
-    try:
-        slurm_rc, log = finish(slurm_run, slurm)
-    finally:  # the test itself was interrupted: end the run (SIGTERM makes the plugin cancel its jobs)
-        if slurm_run.poll() is None:
-            slurm_run.terminate()
-            slurm_run.wait()
+def test_slurm_run_equals_local_run(cluster, tiny_pipeline, background_runs):
+    run = background_runs[__name__]
+    assert run is not None, "the cluster was not usable when the session started"
+    run.finish()
+    local, slurm, logdir, slurm_rc, log = tiny_pipeline, run.workdir, run.logdir, run.returncode, run.log
     assert slurm_rc == 0, (f"SLURM run failed (rc {slurm_rc}; 124 = killed at {TIME_LIMIT_S} s):\n"
                            f"{log[-5000:]}\n{slurm_logs(logdir)}")
     # The jobs really went through sbatch: the plugin left one log per SLURM job.
     assert list(logdir.rglob("*.log")), f"no SLURM job logs under {logdir}:\n{log[-3000:]}"
-    # What SLURM itself recorded (finished jobs stay in squeue for MinJobAge): sample_paths asked for a
-    # GPU, the grouped CPU jobs did not.
-    run_id = re.search(r"SLURM run ID: (\S+)", log).group(1)
-    jobs = subprocess.run(
-        ["squeue", "-h", "--states=all", "--name", run_id, "-O", "Comment:300,tres-per-job:60"],
-        capture_output=True, text=True, check=True,
-    ).stdout.splitlines()
-    gres = {line.split()[0]: line.split()[1] for line in jobs}
+    # What SLURM itself recorded (read when the run ended): sample_paths asked for a GPU, the grouped CPU jobs
+    # did not.
+    gres = {line.split()[0]: line.split()[1] for line in run.jobs}
     gpu_rules = {rule for rule, res in load_profile()["set-resources"].items() if res.get("gpu")}
     asks_gpu = {comment: any(comment.startswith(f"rule_{rule}") for rule in gpu_rules) for comment in gres}
     assert any(asks_gpu.values()) and not all(asks_gpu.values()), gres

@@ -8,6 +8,8 @@ import numpy as np
 import torch
 from torch import nn
 
+from .model_specs import ACTIVATIONS
+
 _FACTORIES: dict[str, Callable[[float], nn.Module]] = {
     "relu": lambda slope: nn.ReLU(),
     "leaky_relu": lambda slope: nn.LeakyReLU(negative_slope=slope),
@@ -21,6 +23,7 @@ _FACTORIES: dict[str, Callable[[float], nn.Module]] = {
     "linear": lambda slope: nn.Identity(),
 }
 NAMES = tuple(_FACTORIES)
+assert set(NAMES) == set(ACTIVATIONS)  # the names that model specs accept
 
 
 def make(name: str, slope: float = 0.01, inplace: bool = False) -> nn.Module:

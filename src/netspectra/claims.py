@@ -19,7 +19,6 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 Tables = dict[str, pd.DataFrame]
 Row = dict[str, object]
@@ -55,6 +54,8 @@ def spearman(x: Sequence, y: Sequence) -> float:
     x, y = x[keep], y[keep]
     if len(x) < 2 or len(np.unique(x)) < 2 or len(np.unique(y)) < 2:
         return math.nan
+    from scipy import stats  # here, not at the top: scipy.stats takes ~1 s to import and figure jobs never need it
+
     return float(stats.spearmanr(x, y).statistic)
 
 

@@ -14,9 +14,7 @@ import torch
 from torch import nn
 
 from . import activations, layers
-
-ARCHS = ("toycnn", "resnet", "mlp")
-INITS = ("kaiming", "delta_orthogonal", "pytorch")
+from .model_specs import ARCHS, INITS, check_spec
 
 
 class ConvUnit(nn.Module):
@@ -217,35 +215,8 @@ def initialise(model: nn.Module, init: str, seed: int) -> None:
                 nn.init.zeros_(module.bias)
 
 
-_DEFAULTS: dict[str, dict[str, Any]] = {
-    "toycnn": dict(depth=10, width=16, activation="relu", slope=0.01, shortcut=False, nu=1.0, groups=1,
-                   in_channels=3, n_classes=10, image_size=32),
-    "resnet": dict(depth=20, version=1, activation="relu", slope=0.01, shortcut=True, nu=1.0,
-                   planes=(16, 32, 64), groups=1, in_channels=3, n_classes=10),
-    "mlp": dict(in_features=1, widths=[256] * 6, out_features=1, activation="relu", slope=0.01),
-}
 _CLASSES = {"toycnn": ToyCNN, "resnet": ResNet, "mlp": MLP}
-
-
-def check_spec(spec: dict[str, Any]) -> dict[str, Any]:
-    """Validate a model spec without building it; return the constructor's keyword arguments.
-
-    Raises ValueError naming the bad entry and listing the valid names.
-    """
-    spec = dict(spec)
-    arch = spec.pop("arch", None)
-    if arch not in _CLASSES:
-        raise ValueError(f"unknown architecture {arch!r}; valid names: {', '.join(ARCHS)}")
-    init = spec.pop("init", "kaiming")
-    if init not in INITS:
-        raise ValueError(f"unknown init {init!r}; valid names: {', '.join(INITS)}")
-    unknown = set(spec) - set(_DEFAULTS[arch])
-    if unknown:
-        raise ValueError(f"unknown {arch} option(s) {sorted(unknown)}; valid: {sorted(_DEFAULTS[arch])}")
-    kwargs = _DEFAULTS[arch] | spec
-    if kwargs["activation"] not in activations.NAMES:
-        raise ValueError(f"unknown activation {kwargs['activation']!r}; valid names: {', '.join(activations.NAMES)}")
-    return kwargs
+assert tuple(_CLASSES) == ARCHS
 
 
 def build_model(spec: dict[str, Any], seed: int = 0) -> nn.Module:

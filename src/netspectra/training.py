@@ -73,19 +73,6 @@ class Recipe:
         return cls(**values)
 
 
-def check_job(model: dict[str, Any], members: Sequence[dict[str, Any]]) -> None:
-    """Raise ValueError for a training job that would fail only once it runs (checked at parse time)."""
-    from .models import check_spec
-
-    kwargs = check_spec(model)
-    if model["arch"] == "resnet" and ((kwargs["depth"] - 2) % 6 or kwargs["depth"] < 8):
-        raise ValueError(f"ResNet depth must be 6n+2 (8, 14, 20, 56, 110, ...), got {kwargs['depth']}")
-    if kwargs.get("groups", 1) > 1 and kwargs.get("shortcut"):
-        raise ValueError("averaging groups (groups > 1) need shortcut: false")
-    if len({m.get("slope") for m in members}) > 1 and kwargs["activation"] != "leaky_relu":
-        raise ValueError(f"a slope grid needs activation leaky_relu, not {kwargs['activation']!r}")
-
-
 def lr_factor(step: int, steps_per_epoch: int, recipe: Recipe) -> float:
     """Learning-rate multiplier for optimiser step ``step`` (0-based)."""
     if recipe.lr_schedule == "cosine":

@@ -12,6 +12,8 @@ note, the draw function and the claim check; ``grep -rn rr-fig5 workflow/`` find
 from __future__ import annotations
 
 import importlib
+import importlib.util
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from types import ModuleType
@@ -34,6 +36,19 @@ class Figure:
     data: str  # the caption's note on data and scale (what the quick scale changes)
     draw: Callable[[dict[str, pd.DataFrame], dict], dict]
     check: Callable[[dict[str, pd.DataFrame], dict], list[dict]]
+
+
+def lazy_module(name: str) -> ModuleType:
+    """Module ``name``, executed on its first attribute access (importlib's LazyLoader). The catalogues load
+    their figure code this way: every Snakemake start reads the catalogues, and needs no matplotlib (~0.5 s)."""
+    if name in sys.modules:
+        return sys.modules[name]
+    spec = importlib.util.find_spec(name)
+    spec.loader = importlib.util.LazyLoader(spec.loader)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
 
 
 def paper(prefix: str) -> ModuleType:

@@ -53,7 +53,7 @@ def variant_job(experiment, variant):
 
 def check_path_experiments():
     """Every variant's model spec, checked at parse time so a bad grid value stops the run before any job."""
-    from netspectra.models import check_spec
+    from netspectra.model_specs import check_spec
 
     for experiment in config["rr"]["paths"]:
         for variant in path_variants(experiment):

@@ -116,7 +116,7 @@ def _enabled(fig):
 
 def check_training_jobs():
     """Every job of every training experiment in use, checked at parse time (bad options stop the run)."""
-    from netspectra.training import check_job
+    from netspectra.model_specs import check_job
 
     used = {config["rr"][fig]["training"] for fig in ("fig8", "fig10", "fig9") if _enabled(fig)}
     used |= {e["checkpoint"]["training"] for e in config["rr"].get("paths", {}).values() if "checkpoint" in e}

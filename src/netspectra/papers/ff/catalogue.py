@@ -6,9 +6,11 @@ networks.py (coordinate ReLU MLPs and their inits), images.py (images, pixel spl
 (1/f^α signals), figures.py, claims.py.
 """
 
-from netspectra.papers import Figure
+from netspectra.papers import Figure, lazy_module
 
-from . import claims, figures
+from . import claims
+
+figures = lazy_module(f"{__package__}.figures")  # drawing code (matplotlib) loads with the first draw
 
 TITLE = "Fourier Features Let Networks Learn High Frequency Functions in Low Dimensional Domains"
 

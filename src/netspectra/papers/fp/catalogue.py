@@ -6,9 +6,11 @@ target's spectral peaks), targets.py (1-d targets), data.py (grey images, flat d
 claims.py.
 """
 
-from netspectra.papers import Figure
+from netspectra.papers import Figure, lazy_module
 
-from . import claims, figures
+from . import claims
+
+figures = lazy_module(f"{__package__}.figures")  # drawing code (matplotlib) loads with the first draw
 
 TITLE = "F-Principle (Xu, Fourier analysis)"
 

@@ -8,9 +8,11 @@ chebyshev.py (rr-fig2/18/19), image_batch.py (the image batch of a weight-space 
 by figures and checks), figures/, claims.py.
 """
 
-from netspectra.papers import Figure
+from netspectra.papers import Figure, lazy_module
 
-from . import claims, figures
+from . import claims
+
+figures = lazy_module(f"{__package__}.figures")  # drawing code (matplotlib) loads with the first draw
 
 TITLE = "Ringing ReLUs (ICLR 2021)"
 DIGITS = "scikit-learn digits stand in for CIFAR-10 without data_dir"  # data note of the training experiments

@@ -10,9 +10,11 @@ noise_regression.py (denoising autoencoder vs flat manifold), input_paths.py (NE
 figures.py, claims.py.
 """
 
-from netspectra.papers import Figure
+from netspectra.papers import Figure, lazy_module
 
-from . import claims, figures
+from . import claims
+
+figures = lazy_module(f"{__package__}.figures")  # drawing code (matplotlib) loads with the first draw
 
 TITLE = "On the Spectral Bias of Neural Networks"
 
