@@ -8,7 +8,7 @@ from torch import nn
 
 from netspectra import directions
 from netspectra.models import build_model
-from netspectra.paths import LOSS, PathEvaluator, is_stackable, sample_indices, shared_prefix
+from netspectra.paths import LOSS, PathEvaluator, is_stackable, sample_indices, shared_prefix, unravel_index
 from netspectra.sampling import sample_model_paths
 
 SPECS = [
@@ -252,3 +252,10 @@ def test_keep_freed_memory_is_set_once_where_malloc_is_glibc():
 
     glibc = platform.libc_ver()[0] == "glibc" and hasattr(ctypes.CDLL(None), "mallopt")
     assert keep_freed_memory() is glibc and keep_freed_memory() is glibc
+
+
+def test_unravel_index_equals_torch():
+    shape = (3, 4, 5, 2)
+    flat = torch.randperm(120)[:37]
+    for ours, theirs in zip(unravel_index(flat, shape), torch.unravel_index(flat, shape), strict=True):
+        assert torch.equal(ours, theirs)

@@ -131,3 +131,13 @@ def test_floor_h_is_the_h_of_the_smoothest_path_each_estimator_keeps():
     walk = np.cumsum(noise, axis=1)
     assert h(walk, "plain") == pytest.approx(powerlaw.floor_h(100, 1, 25), abs=0.05)
     assert h(walk, "detrended") < detrended - 2
+
+
+@pytest.mark.parametrize("n", [7, 16, 128])
+def test_detrend_and_hann_equal_scipy_signal(n):
+    from scipy import signal
+
+    paths = np.random.default_rng(n).normal(size=(3, 2, n)).cumsum(-1) + np.linspace(0, 5, n)
+    np.testing.assert_allclose(spectra.detrend_linear(paths), signal.detrend(paths, axis=-1, type="linear"),
+                               atol=1e-12)
+    np.testing.assert_allclose(spectra.hann(n), signal.windows.hann(n, sym=False), atol=1e-15)

@@ -1,7 +1,9 @@
 """Start-up is most of a small job (DEVELOPERS.md): the workflow parse and the light jobs import no torch and no
-scipy.stats, and path sampling on the stand-in photographs imports no scikit-learn. Each Snakemake start (dry
-runs, every SLURM job, the report) parses the workflow; torch's import alone is ~1.6 s of it, scipy.stats' ~1 s
-of every figure job, and scikit-learn's ~2 s of every path-sampling job."""
+scipy.stats; reading the shipped stand-ins (digits, photographs), sampling paths and estimating their spectra
+import no scikit-learn, no scipy.signal and no sympy. Each Snakemake start (dry runs, every SLURM job, the
+report) parses the workflow; torch's import alone is ~1.6 s of it, scipy.stats' ~1 s of every figure job,
+scikit-learn's 1.3-2.2 s of every job that reads digits, scipy.signal's 1.1-1.7 s of every job that computes a
+spectrum, and sympy's (through torch's argument checks) ~0.7 s of every path-sampling job."""
 
 import subprocess
 import sys
@@ -43,8 +45,35 @@ def test_the_sample_photographs_are_read_as_scikit_learn_reads_them():
         assert a.dtype == b.dtype and np.array_equal(a, b)
 
 
-def test_path_sampling_on_the_sample_photographs_imports_no_scikit_learn():
-    code = ("import sys; from netspectra import datasets; "
-            "datasets.load_images('cifar10', None, 'test', stand_in='sample_patches'); print('sklearn' in sys.modules)")
-    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert run.stdout.strip() == "False", run.stdout
+def test_digits_are_scikit_learns_split_by_class():
+    from sklearn.datasets import load_digits
+
+    from netspectra.datafiles import read_digits, stratified_split
+
+    digits = load_digits()
+    train, test = stratified_split(digits.target, 0.2)
+    assert len(train) == 1437 and len(test) == 360 and not set(train) & set(test)
+    assert np.abs(np.bincount(digits.target[test]) - 0.2 * np.bincount(digits.target)).max() <= 1
+    for split, idx in (("train", train), ("test", test)):
+        images, labels = read_digits(split)
+        assert np.array_equal(images[:, 0], digits.images[idx]) and np.array_equal(labels, digits.target[idx])
+
+
+def test_stand_ins_paths_and_their_spectra_import_no_scikit_learn_scipy_signal_nor_sympy():
+    # the work of a path-sampling and a spectra job: both stand-ins read, a conv net's paths sampled at
+    # selected entries (PathEvaluator), their spectra by both estimators, and the layers resolved
+    code = """
+import sys
+import netspectra
+from netspectra import datasets
+from netspectra.models import build_model
+datasets.load_images("cifar10", None, "test", stand_in="sample_patches")
+x = datasets.load_images("mnist", None, "train", stand_in="digits").x[:4]
+model = build_model({"arch": "toycnn", "depth": 2, "width": 4, "in_channels": 1, "image_size": 28})
+netspectra.roughness(model, x, n_points=16, n_directions=1, max_paths_per_layer=8)
+netspectra.roughness(model, x, n_points=16, n_directions=1, max_paths_per_layer=8, estimator="plain")
+print(sorted(m for m in sys.modules if m.split(".")[0] in ("sklearn", "sympy") or m == "scipy.signal"))
+"""
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr[-3000:]
+    assert run.stdout.strip().splitlines()[-1] == "[]", run.stdout[-2000:]

@@ -20,7 +20,6 @@ from typing import Callable
 import numpy as np
 import pandas as pd
 import torch
-from scipy import signal
 from torch import nn
 
 from . import powerlaw, spectra
@@ -303,7 +302,7 @@ def resolved(values: np.ndarray, detrend: str = "linear") -> np.ndarray:
     # layer's typical magnitude (median over its paths) bounds it from below.
     scale = np.abs(p).max(axis=-1)
     scale = np.maximum(scale, np.median(scale))
-    rest = signal.detrend(p, axis=-1, type="linear") if detrend == "linear" else p - p.mean(axis=-1, keepdims=True)
+    rest = spectra.detrend_linear(p) if detrend == "linear" else p - p.mean(axis=-1, keepdims=True)
     return np.sqrt((rest**2).mean(axis=-1)) > ROUNDING * scale
 
 

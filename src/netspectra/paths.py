@@ -144,6 +144,16 @@ def _recording(model: nn.Module, layer_names: list[str], keep=lambda name, out: 
             h.remove()
 
 
+def unravel_index(flat: torch.Tensor, shape: tuple[int, ...]) -> tuple[torch.Tensor, ...]:
+    """``torch.unravel_index(flat, shape)`` (C order), whose argument check imports sympy: ~0.7 s of every
+    path-sampling job."""
+    index = []
+    for size in reversed(shape):
+        index.append(flat % size)
+        flat = flat // size
+    return tuple(reversed(index))
+
+
 class _Stop(Exception):
     """Ends a forward pass early, once what it was run for has been seen."""
 
@@ -208,7 +218,7 @@ class PathEvaluator:
             if select is None:
                 return o.clone()
             # the selected flat entries as (image, channel, ...) indices: no copy of the whole (P, B, ...) output
-            return o[(slice(None), *torch.unravel_index(select[n], o.shape[1:]))]
+            return o[(slice(None), *unravel_index(select[n], o.shape[1:]))]
 
         def stop(module, args, out):
             raise _Stop
