@@ -7,6 +7,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import io
+import json
 import pickle
 from pathlib import Path
 
@@ -16,7 +17,6 @@ DATASETS = ("cifar10", "cifar100", "mnist", "digits", "sample_patches")
 SHIPPED = ("digits", "sample_patches")  # need no data_dir; either stands in for the others without one
 _SHAPES = {"cifar10": (3, 32), "cifar100": (3, 32), "mnist": (1, 28), "digits": (1, 8), "sample_patches": (3, 32)}
 _CLASSES = {"cifar10": 10, "cifar100": 100, "mnist": 10, "digits": 10, "sample_patches": 10}
-DIGITS_TEST_FRACTION = 0.2
 PATCH = 32  # side of the sample_patches tiles (pixels of the 427×640 photographs)
 PATCH_BANDS = 5  # label = photograph index × PATCH_BANDS + vertical band of the tile: 10 classes
 
@@ -179,32 +179,15 @@ def _sklearn_datasets() -> Path:
     return Path(importlib.util.find_spec("sklearn").submodule_search_locations[0]) / "datasets"
 
 
-def stratified_split(labels: np.ndarray, test_fraction: float, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
-    """Sorted (train, test) indices of ``labels`` (N,), ceil(test_fraction·N) of them in the test split, every
-    class in proportion: the images of each class in a seeded random order, the test split those earliest in
-    their class's order (as a fraction of the class's size)."""
-    rng = np.random.default_rng(seed)
-    order = rng.permutation(len(labels))
-    order = order[np.argsort(labels[order], kind="stable")]  # by class, each class in random order
-    counts = np.bincount(labels)
-    starts = np.cumsum(counts) - counts
-    sorted_labels = labels[order]
-    fraction = (np.arange(len(labels)) - starts[sorted_labels] + 0.5) / counts[sorted_labels]
-    n_test = int(np.ceil(test_fraction * len(labels)))
-    test = np.sort(order[np.argsort(fraction, kind="stable")[:n_test]])
-    return np.setdiff1d(np.arange(len(labels)), test), test
-
-
 def read_digits(split: str) -> tuple[np.ndarray, np.ndarray]:
     """scikit-learn's digits (values 0..16) ``(N, 1, 8, 8)`` float64 and labels, read from its ``digits.csv.gz``
-    (1797 rows of 64 pixels and the label, as ``sklearn.datasets.load_digits`` reads it), with a fixed
-    stratified held-out split (:func:`stratified_split`, 20 %: 1437 training and 360 test images)."""
+    (1797 rows of 64 pixels and the label, as ``sklearn.datasets.load_digits`` reads it), split as
+    ``train_test_split(..., test_size=0.2, random_state=0, stratify=labels)`` splits them: 1437 training and 360
+    test images, in that function's order, kept in ``digits_split.json`` (tests/test_startup.py compares)."""
     with gzip.open(_sklearn_datasets() / "data" / "digits.csv.gz") as f:
         data = np.loadtxt(f, delimiter=",")
-    labels = data[:, -1].astype(np.int64)
-    train, test = stratified_split(labels, DIGITS_TEST_FRACTION)
-    idx = train if split == "train" else test
-    return data[idx, :-1].reshape(-1, 1, 8, 8), labels[idx]
+    idx = np.array(json.loads((Path(__file__).parent / "digits_split.json").read_text())[split])
+    return data[idx, :-1].reshape(-1, 1, 8, 8), data[idx, -1].astype(np.int64)
 
 
 def sample_photographs() -> list[np.ndarray]:
