@@ -53,8 +53,8 @@ def pytest_collection_modifyitems(items):
 @pytest.fixture(scope="session")
 def tiny_pipeline(background_runs) -> Path:
     """The whole pipeline on the tiny config, run once per test session; the working directory. The run starts
-    with the session and fills the core the other tests leave idle (they are mostly one thread): ~250 s of a
-    2-core machine alone. Tests that change the directory put back what they change."""
+    with the session and fills the core the other tests leave idle (they are mostly one thread); alone it takes
+    150-290 s of a 2-core machine. Tests that change the directory put back what they change."""
     return background_runs["tiny_pipeline"].finish()
 
 

@@ -201,10 +201,11 @@ class PathEvaluator:
         return per_image.view(logits.shape[:2]).mean(1)
 
     def _stacked(self, stacked: dict[str, torch.Tensor], ts: torch.Tensor, x: torch.Tensor, start: int = 0,
-                 entry: str | None = None, select: dict[str, torch.Tensor] | None = None,
+                 entry: str | None = None, select: dict[str, tuple[torch.Tensor, ...]] | None = None,
                  skip: frozenset[str] = frozenset(), until: str | None = None) -> dict[str, torch.Tensor]:
-        """``{layer: (P, B, ...)}`` (or ``(P, n)`` at the ``select``ed flat indices) for the P = ``len(ts)`` points
-        of ``stacked``, running the model from ``layer_names[start]`` on ``x``, that layer's input at one point.
+        """``{layer: (P, B, ...)}`` (or ``(P, n)`` at the ``select``ed entries, as :func:`unravel_index` gives them)
+        for the P = ``len(ts)`` points of ``stacked``, running the model from ``layer_names[start]`` on ``x``, that
+        layer's input at one point.
 
         ``entry``: the Conv2d/Linear inside that layer fed by ``x`` itself, whose parameters ``stacked`` holds as
         the two-point stack ``[W, D]``; its output ``A + t·B`` is formed from those two (see :meth:`_plain_pass`).
@@ -217,8 +218,7 @@ class PathEvaluator:
             o = unstack(o, p)
             if select is None:
                 return o.clone()
-            # the selected flat entries as (image, channel, ...) indices: no copy of the whole (P, B, ...) output
-            return o[(slice(None), *unravel_index(select[n], o.shape[1:]))]
+            return o[(slice(None), *select[n])]  # no copy of the whole (P, B, ...) output
 
         def stop(module, args, out):
             raise _Stop
@@ -256,13 +256,13 @@ class PathEvaluator:
         moved = {n: 0 if stacked[n].dim() > self.params[n].dim() else None for n in stacked}
         return vmap(one, in_dims=(moved,))(stacked)
 
-    def _plain_pass(self, start: int, select: dict[str, torch.Tensor] | None
+    def _plain_pass(self, start: int, select: dict[str, tuple[torch.Tensor, ...]] | None
                     ) -> tuple[dict[str, torch.Tensor], torch.Tensor, str | None]:
         """What the points share, from one pass with the plain weights up to the end of ``layer_names[start]``.
 
-        Returns the outputs ``(1, B, ...)`` (or ``(1, n)`` at ``select``) of the recorded modules that run before
-        that layer, its input ``x`` and the Conv2d or Linear inside it that takes ``x`` itself (None if there is
-        none): that module's output is exactly linear in t, ``f(x, W + t·D) = f(x, W) + t·f(x, D)``, so two
+        Returns the outputs ``(1, B, ...)`` (or ``(1, n)`` at the ``select``ed entries) of the recorded modules that
+        run before that layer, its input ``x`` and the Conv2d or Linear inside it that takes ``x`` itself (None if
+        there is none): that module's output is exactly linear in t, ``f(x, W + t·D) = f(x, W) + t·f(x, D)``, so two
         evaluations serve every point.
         """
         names = getattr(self.model, "layer_names", None)
@@ -341,6 +341,8 @@ class PathEvaluator:
                       for t in ts.split(self.chunk)]
             return {n: torch.cat([c[n] for c in chunks]) for n in self.recorded}
         start, plain = self._start(direction)
+        if select is not None:  # the selected flat entries as (image, channel, ...) indices, once per call
+            select = {n: unravel_index(i, self.shapes[n]) for n, i in select.items() if n in self.shapes}
         before, x, entry = self._plain_pass(start, select)
         line = {}
         if entry is not None:  # the entry module's parameters as the two-point stack [W, D]
