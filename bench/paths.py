@@ -112,10 +112,10 @@ def versus_naive(args, model, x, dev, sync):
     select = {n: sample_indices(evaluator.shapes[n], args.max_paths, g).to(dev) for n in layers}
     engine = [timed(lambda: evaluator(d, ts, select), sync)[1] for _ in range(args.repeats + 1)][1:]
     loop = [timed(lambda: naive(model, x, d, ts, select), sync)[1] for _ in range(args.repeats + 1)][1:]
-    error64, floor32 = agreement(model, x, d, ts, select, evaluator.chunk,
+    error64, floor32 = agreement(model, x, d, ts, select, evaluator.chunk_for(d),
                                  lambda mo, xx, dd, tt: naive(mo, xx, dd, tt, select), args.check_points)
     n = len(ts)
-    print(f"{len(layers)} layers recorded ({args.max_paths} entries each), chunk {evaluator.chunk}, "
+    print(f"{len(layers)} layers recorded ({args.max_paths} entries each), chunk {evaluator.chunk_for(d)}, "
           f"best of {args.repeats}")
     print(f"naive loop : {n / min(loop):8.1f} points/s  {n * args.flops / min(loop) / 1e9:7.1f} GFLOP/s")
     print(f"batched    : {n / min(engine):8.1f} points/s  {n * args.flops / min(engine) / 1e9:7.1f} GFLOP/s")
@@ -135,11 +135,11 @@ def peer_ratio(args, model, x, sync, kind: str, ts: torch.Tensor) -> float:
         engine_t.append(timed(lambda: evaluator(d, ts, select), sync)[1])
         peer_t.append(timed(lambda: peer(model, x, d, radius, steps, select), sync)[1])
         ratios.append(peer_t[-1] / engine_t[-1])
-    error64, floor32 = agreement(model, x, d, ts, select, evaluator.chunk,
+    error64, floor32 = agreement(model, x, d, ts, select, evaluator.chunk_for(d),
                                  lambda mo, xx, dd, tt: peer(mo, xx, dd, float(tt[-1]), len(tt), select),
                                  args.check_points)
     print(f"direction {kind:9s}: engine {steps / statistics.median(engine_t):7.1f} points/s (chunk "
-          f"{evaluator.chunk}), peer {steps / statistics.median(peer_t):6.1f} points/s; ratio median "
+          f"{evaluator.chunk_for(d)}), peer {steps / statistics.median(peer_t):6.1f} points/s; ratio median "
           f"{statistics.median(ratios):.2f}x (range {min(ratios):.2f}-{max(ratios):.2f}, {args.repeats} "
           f"interleaved pairs); float64 error {error64:.1e}, float32 noise {floor32:.1e}")
     return error64

@@ -7,6 +7,7 @@ import torch
 from torch import nn
 
 from netspectra import directions
+from netspectra import layers as layer_types
 from netspectra.models import build_model
 from netspectra.paths import LOSS, PathEvaluator, is_stackable, sample_indices, shared_prefix, unravel_index
 from netspectra.sampling import sample_model_paths
@@ -201,6 +202,22 @@ def test_shared_prefix_equals_one_point_at_a_time(spec, kind):
     # the layers before the moved one are the same at every point
     before = layers[: layers.index(boundary)]
     assert all((batched[n] == batched[n][:1]).all() for n in before)
+
+
+@pytest.mark.parametrize("stride,bias", [(1, True), (2, False)])
+def test_conv_with_one_weight_for_all_points_equals_the_grouped_conv(stride, bias):
+    """An unmoved convolution after a moved layer (an ``expand``ed weight) runs as one dense conv3d."""
+    p, b, c = 5, 3, 4
+    conv = layer_types.Conv2d(c, 6, 3, stride=stride, padding=1, bias=bias)
+    x = torch.randn(b, p * c, 9, 9).contiguous(memory_format=torch.channels_last)
+    w = conv.weight.detach()
+    stacked = {"weight": w.expand(p, *w.shape)} | ({"bias": conv.bias.detach().expand(p, 6)} if bias else {})
+    assert layer_types.is_shared(stacked["weight"]) and not layer_types.is_shared(w.repeat(p, 1, 1, 1, 1))
+    dense = torch.func.functional_call(conv, stacked, (x,))
+    grouped = torch.func.functional_call(conv, {k: v.contiguous() for k, v in stacked.items()}, (x,))
+    per_point = torch.cat([conv(x[:, i * c:(i + 1) * c]) for i in range(p)], dim=1)
+    torch.testing.assert_close(dense, grouped)
+    torch.testing.assert_close(dense, per_point)
 
 
 def test_no_prefix_is_shared_when_the_first_layer_moves():

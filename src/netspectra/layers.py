@@ -5,7 +5,9 @@ carry a leading dimension P (one weight setting per point of a path: ``W + t_p D
 *point-stacked* layout ``(B, P*C, H, W)``: the P copies of the network sit side by side in the channel
 axis, so a convolution with stacked weights is one grouped convolution (``groups=P``) and BatchNorm over
 ``P*C`` channels gives every point its own batch statistics. This is several times faster on CPU than
-``vmap`` over points and needs no Python loop over them (see bench/paths.py).
+``vmap`` over points and needs no Python loop over them (see bench/paths.py). A convolution whose weights are
+the same at every point (an ``expand``ed stack: a layer the direction leaves unmoved) runs as one dense
+convolution of all points instead, which is faster still.
 """
 
 from __future__ import annotations
@@ -20,6 +22,11 @@ def n_points(param: torch.Tensor, plain_dim: int) -> int | None:
     return param.shape[0] if param.dim() == plain_dim + 1 else None
 
 
+def is_shared(param: torch.Tensor) -> bool:
+    """True for a stacked parameter that is one tensor for all points (an ``expand`` view: stride 0)."""
+    return param.shape[0] > 1 and param.stride(0) == 0
+
+
 class Conv2d(nn.Conv2d):
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         p = n_points(self.weight, 4)
@@ -27,8 +34,22 @@ class Conv2d(nn.Conv2d):
             return super().forward(x)
         # A shared (unstacked) input, e.g. the images entering the first layer, needs no grouping.
         groups = 1 if x.shape[1] == self.in_channels else p
+        unmoved = is_shared(self.weight) and (self.bias is None or is_shared(self.bias))
+        if groups > 1 and self.groups == 1 and unmoved:
+            return self._shared(x, p)
         bias = None if self.bias is None else self.bias.reshape(-1)
         return F.conv2d(x, self.weight.flatten(0, 1), bias, self.stride, self.padding, self.dilation, groups)
+
+    def _shared(self, x: torch.Tensor, p: int) -> torch.Tensor:
+        """The same weights at every point (a layer the direction leaves unmoved): one dense convolution of all
+        points, 1.5-2x faster than the grouped one on CPU at 16-32 points. The stacked layout ``(B, P*C, H, W)``
+        is viewed as ``(B, C, H, W, P)``, which in channels-last memory is exactly channels-last-3d, and convolved
+        with a 3-D kernel of extent 1 along P. Returns ``(B, P*C_out, H', W')`` in the stacked layout."""
+        x5 = x.unflatten(1, (p, -1)).permute(0, 2, 3, 4, 1)
+        bias = None if self.bias is None else self.bias[0]
+        out = F.conv3d(x5, self.weight[0].unsqueeze(-1), bias, (*self.stride, 1), (*self.padding, 0),
+                       (*self.dilation, 1))
+        return out.permute(0, 4, 1, 2, 3).flatten(1, 2)
 
 
 class BatchNorm2d(nn.BatchNorm2d):
