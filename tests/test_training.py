@@ -105,6 +105,7 @@ def test_augmented_batch_crops_and_flips_per_member():
     no_flip = torch.zeros(2, 2, dtype=torch.bool)
     out = training.augmented_batch(pad, idx, centred, no_flip, 4)  # (B=2, M*C=2, 4, 4)
     assert torch.equal(out[:, 0], x[[0, 1], 0]) and torch.equal(out[:, 1], x[[1, 0], 0])
+    assert out.is_contiguous(memory_format=training.LAYOUT)
     flipped = training.augmented_batch(pad, idx, centred, ~no_flip, 4)
     assert torch.equal(flipped[:, 0], x[[0, 1], 0].flip(-1))
     corner = training.augmented_batch(pad, idx, torch.zeros_like(centred), no_flip, 4)

@@ -43,6 +43,10 @@ METRIC_COLUMNS = ("member", "epoch", "step", "epoch_progress", "loss", "train_ac
                   "val_accuracy", "learning_rate", "seconds", "diverged")
 SCHEDULES = ("cosine", "multistep", "constant")
 EVAL_BATCH = 500
+# Memory layout of the stacked images: channels-last makes a training step of the stacked members 1.0-1.6x faster
+# on CPU at the quick scale's shapes (oneDNN's grouped convolutions; 28 and 56 channels per member gain most, 2.7x
+# per convolution at CIFAR's 32x32; README "Performance"). cuDNN takes either layout (not timed here).
+LAYOUT = torch.channels_last
 
 
 @dataclass(frozen=True)
@@ -103,7 +107,8 @@ def epoch_plan(seeds: Sequence[int], n: int, epoch: int, recipe: Recipe, steps: 
 
 def augmented_batch(x_pad: torch.Tensor, idx: torch.Tensor, offsets: torch.Tensor, flips: torch.Tensor,
                     side: int) -> torch.Tensor:
-    """Crops of the padded images ``x_pad`` ``(N, C, S+2p, S+2p)`` in the stacked layout ``(B, M*C, S, S)``.
+    """Crops of the padded images ``x_pad`` ``(N, C, S+2p, S+2p)`` in the stacked layout ``(B, M*C, S, S)``,
+    channels-last in memory (:data:`LAYOUT`).
 
     ``idx`` ``(M, B)`` picks the images, ``offsets`` ``(M, B, 2)`` the crop corners, ``flips`` ``(M, B)``
     mirrors left-right; one gather, no loop over members.
@@ -114,7 +119,7 @@ def augmented_batch(x_pad: torch.Tensor, idx: torch.Tensor, offsets: torch.Tenso
     # Advanced indices around a slice: the broadcast (M, B, S, S) dimensions come first, channels last.
     x = x_pad[idx[..., None, None], :, rows[..., :, None], cols[..., None, :]]
     m, b, _, _, c = x.shape
-    return x.permute(1, 0, 4, 2, 3).reshape(b, m * c, side, side)
+    return x.permute(1, 0, 4, 2, 3).reshape(b, m * c, side, side).contiguous(memory_format=LAYOUT)
 
 
 @torch.no_grad()
@@ -191,6 +196,7 @@ def train(model: nn.Module, seeds: Sequence[int], train_x: torch.Tensor, train_y
         checkpoint()
 
     x_pad = F.pad(train_x, (recipe.crop_padding,) * 4)
+    val_x = val_x.contiguous(memory_format=LAYOUT)
     model.train()
     bar = Progress(recipe.n_epochs * steps_per_epoch, progress, start=epoch * steps_per_epoch)
     while epoch < recipe.n_epochs and bool(alive.any()):
