@@ -34,8 +34,7 @@ class Conv2d(nn.Conv2d):
             return super().forward(x)
         # A shared (unstacked) input, e.g. the images entering the first layer, needs no grouping.
         groups = 1 if x.shape[1] == self.in_channels else p
-        unmoved = is_shared(self.weight) and (self.bias is None or is_shared(self.bias))
-        if groups > 1 and self.groups == 1 and unmoved:
+        if groups > 1 and self.groups == 1 and is_shared(self.weight) and (self.bias is None or is_shared(self.bias)):
             return self._shared(x, p)
         bias = None if self.bias is None else self.bias.reshape(-1)
         return F.conv2d(x, self.weight.flatten(0, 1), bias, self.stride, self.padding, self.dilation, groups)

@@ -202,13 +202,15 @@ class PathEvaluator:
 
     def chunk_for(self, direction: dict[str, torch.Tensor]) -> int:
         """The chunk used along ``direction``: the one asked for, or :func:`auto_chunk`'s where it was "auto"."""
+        return self._chunk(direction, self._start(direction)[1] if self.stackable else None)
+
+    def _chunk(self, direction: dict[str, torch.Tensor], plain: frozenset[str] | None) -> int:
+        """:meth:`chunk_for` with the shared prefix's parameters ``plain`` known (None: not a stackable model)."""
         if self.chunk != "auto":
             return self.chunk
-        dense = False  # whether most parameters evaluated per chunk are unmoved (they run as dense convolutions)
-        if self.stackable:
-            plain = self._start(direction)[1]
-            running = [n for n in self.params if n not in plain]
-            dense = 2 * sum(n in direction for n in running) < len(running)
+        running = [] if plain is None else [n for n in self.params if n not in plain]
+        # Mostly unmoved parameters per chunk: their layers run as dense convolutions, which gain from wide chunks.
+        dense = 2 * sum(n in direction for n in running) < len(running)
         return auto_chunk(self.bytes_per_point, self.x.device, mostly_unmoved=dense)
 
     def _loss(self, logits: torch.Tensor) -> torch.Tensor:
@@ -355,7 +357,7 @@ class PathEvaluator:
         if not self.stackable:
             plain = frozenset(n for n in self.params if n not in direction)
             chunks = [self._vmapped(stacked_parameters(self.params, direction, t, plain), select)
-                      for t in ts.split(self.chunk_for(direction))]
+                      for t in ts.split(self._chunk(direction, None))]
             return {n: torch.cat([c[n] for c in chunks]) for n in self.recorded}
         start, plain = self._start(direction)
         if select is not None:  # the selected flat entries as (image, channel, ...) indices, once per call
@@ -367,7 +369,7 @@ class PathEvaluator:
                 line[name] = torch.stack([w.detach(), direction.get(name, torch.zeros_like(w))])
         running = {n: w for n, w in self.params.items() if n not in plain}  # the prefix has run already
         chunks = [self._stacked(stacked_parameters(running, direction, t) | line, t, x, start, entry, select,
-                                skip=frozenset(before)) for t in ts.split(self.chunk_for(direction))]
+                                skip=frozenset(before)) for t in ts.split(self._chunk(direction, plain))]
         out = {n: torch.cat([c[n] for c in chunks]) for n in self.recorded if n not in before}
         for n, o in before.items():  # the same at every point
             out[n] = o.expand(len(ts), *o.shape[1:])

@@ -119,7 +119,7 @@ def augmented_batch(x_pad: torch.Tensor, idx: torch.Tensor, offsets: torch.Tenso
     # Advanced indices around a slice: the broadcast (M, B, S, S) dimensions come first, channels last.
     x = x_pad[idx[..., None, None], :, rows[..., :, None], cols[..., None, :]]
     m, b, _, _, c = x.shape
-    return x.permute(1, 0, 4, 2, 3).reshape(b, m * c, side, side).contiguous(memory_format=LAYOUT)
+    return x.permute(1, 2, 3, 0, 4).contiguous().view(b, side, side, m * c).permute(0, 3, 1, 2)  # one copy
 
 
 @torch.no_grad()
