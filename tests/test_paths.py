@@ -276,3 +276,15 @@ def test_unravel_index_equals_torch():
     flat = torch.randperm(120)[:37]
     for ours, theirs in zip(unravel_index(flat, shape), torch.unravel_index(flat, shape), strict=True):
         assert torch.equal(ours, theirs)
+
+
+def test_stacked_convolution_weights_reach_the_grouped_conv_channels_last():
+    """W + t·D comes out channels-last like the activations, so the grouped convolution reorders no weight."""
+    model = build_model(dict(arch="toycnn", depth=3), seed=0)
+    seen = []
+    hook = model.units[1].conv.register_forward_pre_hook(lambda m, a: seen.append(m.weight.flatten(0, 1)))
+    PathEvaluator(model, torch.randn(2, 3, 32, 32), ["units.2"], chunk=4)(
+        directions.random_direction(model, "all", seed=0), torch.linspace(0, 1, 4))
+    hook.remove()
+    assert seen and all(w.is_contiguous(memory_format=torch.channels_last) for w in seen)
+    assert seen[-1].shape[0] == 4 * 16  # the stacked weights of the chunk's four points

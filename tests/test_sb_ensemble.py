@@ -5,7 +5,15 @@ import pytest
 import torch
 from torch import nn
 
-from netspectra.ensemble import init_stacked, member_params, predict, stack_params, train_ensemble
+from netspectra.ensemble import (
+    init_stacked,
+    linear_layers,
+    member_losses,
+    member_params,
+    predict,
+    stack_params,
+    train_ensemble,
+)
 from netspectra.models import mlp
 
 
@@ -77,3 +85,22 @@ def test_member_inputs_and_records():
 def test_stack_params_rejects_mismatched_members():
     with pytest.raises(ValueError):
         stack_params([nn.Linear(2, 3), nn.Sequential(nn.Linear(2, 3))])
+
+
+def test_plain_mlps_run_as_batched_matmuls_and_other_models_through_vmap():
+    """An MLP of Linear and elementwise activations skips vmap (stacked_forward); anything else keeps it, and both
+    give every member's own outputs and losses."""
+    x, y = torch.rand(2, 9, 3), torch.rand(2, 9, 1)
+    plain = lambda s: mlp(3, [8, 8], 1, activation="tanh", output="sigmoid")  # noqa: E731
+    other = lambda s: nn.Sequential(nn.Linear(3, 8), nn.LayerNorm(8), nn.ReLU(), nn.Linear(8, 1))  # noqa: E731
+    assert linear_layers(plain(0)) is not None and linear_layers(other(0)) is None
+    assert linear_layers(nn.Sequential(nn.Linear(3, 4), nn.Flatten())) is None  # not elementwise
+    for factory in (plain, other):
+        base, params = init_stacked(factory, [1, 2])
+        losses = member_losses(base, params, x, y, mse, member_inputs=True, member_targets=True)
+        for m in range(2):
+            module = factory(0)
+            module.load_state_dict(member_params(params, m))
+            torch.testing.assert_close(predict(base, params, x, member_inputs=True)[m], module(x[m]).detach())
+            torch.testing.assert_close(predict(base, params, x[0])[m], module(x[0]).detach())  # shared inputs
+            torch.testing.assert_close(losses[m], mse(module(x[m]), y[m]))

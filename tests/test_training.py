@@ -51,6 +51,9 @@ def test_stacked_model_equals_its_members(spec):
         for i, m in enumerate(members):
             torch.testing.assert_close(out[:, i], m(x[:, i]), atol=1e-4, rtol=1e-4)
             torch.testing.assert_close(shared[:, i], m(x[:, 0]), atol=1e-4, rtol=1e-4)
+    # Convolution weights are channels-last per member, as the grouped convolution over the stacked layout takes them.
+    convs = [w for n, w in model.named_parameters() if w.dim() == 5]
+    assert convs and all(w.flatten(0, 1).is_contiguous(memory_format=torch.channels_last) for w in convs)
     # Running statistics were updated per member, exactly as the members' own.
     for i, m in enumerate(members):
         state = stacking.member_state_dict(model.state_dict(), i)

@@ -70,6 +70,11 @@ def auto_chunk(bytes_per_point: int, device: torch.device, mostly_unmoved: bool 
     return 1 << (chunk.bit_length() - 1)
 
 
+def _channels_last(t: torch.Tensor) -> torch.Tensor:
+    """A 4-D tensor (images, activations, convolution weights) in channels-last memory; others as they are."""
+    return t.contiguous(memory_format=torch.channels_last) if t.dim() == 4 else t
+
+
 def is_stackable(model: nn.Module) -> bool:
     """True when every parameterised module of ``model`` comes from ``netspectra.layers``."""
     from . import layers
@@ -190,12 +195,17 @@ class PathEvaluator:
         self.modules = dict(model.named_modules())
         self.starts = "start" in inspect.signature(model.forward).parameters  # forward(x, start=k)
         self.params = {n: p.detach() for n, p in model.named_parameters()}
+        # Channels-last makes the grouped convolutions of the stacked layout markedly faster on CPU; with the
+        # convolution weights and directions channels-last too, W + t·D comes out in the layout the convolution
+        # takes, with no reorder of each stacked weight (~20 % of a Toy-CNN convolution at batch 4).
+        self.channels_last = self.stackable and x.dim() == 4
+        if self.channels_last:
+            self.params = {n: _channels_last(p) for n, p in self.params.items()}
         self.buffers = {n: b.detach() for n, b in model.named_buffers()}
         self.recorded = list(layers)  # in the caller's order, LOSS included
         self.layers = [n for n in layers if n != LOSS]  # the modules whose outputs hooks record
         self.targets = targets
-        # Channels-last makes the grouped convolutions of the stacked layout markedly faster on CPU.
-        self.x = x.contiguous(memory_format=torch.channels_last) if self.stackable and x.dim() == 4 else x
+        self.x = _channels_last(x) if self.channels_last else x
         if x.device.type == "cpu":
             keep_freed_memory()
         self.chunk = chunk if chunk == "auto" else int(chunk)
@@ -359,6 +369,8 @@ class PathEvaluator:
             chunks = [self._vmapped(stacked_parameters(self.params, direction, t, plain), select)
                       for t in ts.split(self._chunk(direction, None))]
             return {n: torch.cat([c[n] for c in chunks]) for n in self.recorded}
+        if self.channels_last:
+            direction = {n: _channels_last(d) for n, d in direction.items()}
         start, plain = self._start(direction)
         if select is not None:  # the selected flat entries as (image, channel, ...) indices, once per call
             select = {n: unravel_index(i, self.shapes[n]) for n, i in select.items() if n in self.shapes}

@@ -59,6 +59,16 @@ def _set(root: nn.Module, name: str, module: nn.Module) -> None:
     setattr(root.get_submodule(parent) if parent else root, leaf, module)
 
 
+def _stacked(w: torch.Tensor) -> torch.Tensor:
+    """A stacked parameter; convolution weights ``(M, O, I, kh, kw)`` as M channels-last weights in memory, so that
+    the grouped convolution over channels-last activations (:data:`netspectra.training.LAYOUT`) reorders no
+    weight (a training step of ResNet 20-56 at 8x8 about 5 % faster on CPU)."""
+    if w.dim() != 5:
+        return w
+    m, o, i, kh, kw = w.shape
+    return w.new_empty(m, o, kh, kw, i).permute(0, 1, 4, 2, 3).copy_(w)
+
+
 def stack_models(models: Sequence[nn.Module], slopes: Sequence[float] | None = None) -> nn.Module:
     """One model whose every parameter and buffer is ``(M, *shape)``: member m = ``models[m]``.
 
@@ -73,7 +83,7 @@ def stack_models(models: Sequence[nn.Module], slopes: Sequence[float] | None = N
     for name in params[0]:
         module_name, _, leaf = name.rpartition(".")
         module = stacked.get_submodule(module_name)
-        setattr(module, leaf, nn.Parameter(torch.stack([p[name].detach() for p in params]).clone()))
+        setattr(module, leaf, nn.Parameter(_stacked(torch.stack([p[name].detach() for p in params]))))
     for name in buffers[0]:
         module_name, _, leaf = name.rpartition(".")
         if leaf not in SHARED_BUFFERS:

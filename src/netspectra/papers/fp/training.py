@@ -5,10 +5,11 @@ The paper's networks are tanh MLPs whose weights and biases are drawn from N(0, 
 (the init-std settings it compares) share one architecture and train as ONE batched model: parameters are
 stacked with a leading member axis M, in the layout of :mod:`netspectra.ensemble` (``{"0.weight": (M, out,
 in), "0.bias": (M, out), "2.weight": ...}``, the names of :func:`netspectra.models.mlp`), and every layer is one
-``torch.baddbmm``. For these small MLPs, whose steps are dominated by per-call overhead on CPU, that
-measured 1.1–3× more steps per second than ``vmap`` over ``functional_call`` (``ensemble.train_ensemble``)
-on the shared 2-core machine (bench/fp_training.py), which matters at quick scale; ``ensemble.predict(
-models.mlp(..., activation="tanh"), stacked, x)`` gives the same outputs (tests/test_fp_training.py checks it).
+``torch.baddbmm`` (:func:`netspectra.ensemble.stacked_forward`, the engine's forward of any stacked MLP). For
+these small MLPs, whose steps are dominated by per-call overhead on CPU, that measured 1.1–3× more steps per
+second than ``vmap`` over ``functional_call`` on the shared 2-core machine (bench/fp_training.py), which
+matters at quick scale; ``ensemble.predict(models.mlp(..., activation="tanh"), stacked, x)`` gives the same
+outputs (tests/test_fp_training.py checks it).
 
 The loss of the ensemble is the SUM of the member losses, so member m's gradient is its own loss's
 gradient, and Adam acts elementwise: every member keeps its own optimiser state and follows the trajectory
@@ -26,7 +27,7 @@ import torch
 import torch.nn.functional as F
 
 from netspectra.checkpoints import Checkpointer, tensor_digest
-from netspectra.ensemble import EnsembleResult, optimise, optimise_minibatch
+from netspectra.ensemble import EnsembleResult, optimise, optimise_minibatch, stacked_forward
 from netspectra.models import mlp
 
 StackedParams = dict[str, torch.Tensor]
@@ -59,14 +60,9 @@ def weight_matrices(stacked: StackedParams) -> list[torch.Tensor]:
 
 def forward(stacked: StackedParams, x: torch.Tensor) -> torch.Tensor:
     """Outputs of all members, (M, N, out), for inputs ``x`` (N, in) shared or (M, N, in) per member."""
-    weights = weight_matrices(stacked)
-    biases = [p for n, p in stacked.items() if n.endswith("bias")]
-    h = x.expand(weights[0].shape[0], *x.shape) if x.dim() == 2 else x
-    for i, (w, b) in enumerate(zip(weights, biases)):
-        h = torch.baddbmm(b.unsqueeze(1), h, w.transpose(1, 2))
-        if i < len(weights) - 1:
-            h = torch.tanh(h)
-    return h
+    prefixes = [n.removesuffix(".weight") for n in stacked if n.endswith(".weight")]
+    layers = [layer for prefix in prefixes for layer in (prefix, torch.tanh)][:-1]  # a linear read-out
+    return stacked_forward(layers, stacked, x)
 
 
 def predict(stacked: StackedParams, x: torch.Tensor, chunk_size: int = 16384) -> torch.Tensor:
